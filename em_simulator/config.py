@@ -1,0 +1,215 @@
+"""Start-up configuration and the tunable settings of the simulator.
+
+Everything the EM documentation leaves open (the "Unknowns" list at the end of
+/work/shared/reference/em_api.md) is a named setting here, so a test can switch
+to the other plausible behaviour without editing code.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+NAMESPACE = "http://www.veeam.com/ent/v1.0"
+
+# em_api.md §2: the three EM roles a REST account can hold. Only the Portal
+# Administrator may see /jobs and act on jobs (§3 "Permissions").
+ROLE_ADMIN = "Portal Administrator"
+ROLE_USER = "Portal User"
+ROLE_RESTORE = "Restore Operator"
+ROLES = (ROLE_ADMIN, ROLE_USER, ROLE_RESTORE)
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    password: str
+    role: str = ROLE_ADMIN
+
+    @classmethod
+    def parse(cls, spec: str) -> "User":
+        """Parse NAME:PASSWORD:ROLE; the password may itself contain colons."""
+        name, sep, rest = spec.partition(":")
+        password, sep2, role = rest.rpartition(":")
+        if not sep or not sep2 or not name:
+            raise ValueError(f"user spec {spec!r} is not NAME:PASSWORD:ROLE")
+        role = _canonical_role(role)
+        return cls(name, password, role)
+
+
+def _canonical_role(role: str) -> str:
+    for known in ROLES:
+        if known.lower() == role.strip().lower():
+            return known
+    raise ValueError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+
+
+DEFAULT_USERS = (
+    User("admin", "Secr3t&P@ss:word", ROLE_ADMIN),
+    User("portaluser", "User&P@ss:1", ROLE_USER),
+)
+
+# The settings that POST /_sim/config and Simulator.configure() may change at run
+# time. reset() puts them back to the values the simulator was started with.
+TUNABLE_DEFAULTS: dict[str, Any] = {
+    # Task timeline (em_api.md §7): Running, then OperationFinished ("EM has not
+    # collected the operation data yet"), then Finished.
+    "task_running_s": 0.5,
+    "task_collect_s": 0.5,
+    # Job session timeline (em_api.md §8): Starting, Working, Stopped.
+    "session_starting_s": 1.0,
+    # Guess: how long a session stays "Stopping" after ?action=stop (unknown #11).
+    "session_stopping_s": 0.5,
+    # em_api.md §2: "If the client sends no requests to the server for 15 minutes,
+    # the current session token expires".
+    "idle_timeout_s": 900.0,
+    # Guess (unknown #5): start on a running job. "task_failed" = 202 + a Task that
+    # ends Finished with Success="false"; "error_400" = an immediate 400 Error.
+    "start_when_running": "task_failed",
+    # Guess (unknown #6): stop on an idle job, retry when the last result was not
+    # Failed. Same two choices as start_when_running.
+    "stop_when_idle": "task_failed",
+    "retry_when_not_failed": "task_failed",
+    # Guess (unknown #11): the Result a session gets after ?action=stop.
+    "stop_result": "Failed",
+    "stop_failure_message": "Job has been stopped by user.",
+    # Guess: status for an action the job type does not offer (start on a
+    # BackupCopy job, sync on a Backup job). The docs only say which links exist.
+    "wrong_action_status": 400,
+    # Guess (contract): ImmediateBackupCopy jobs get no Sync link and refuse sync.
+    # The 13.0.1 get_jobs_id.md sample does show a Sync link; True restores it.
+    "immediate_copy_sync": False,
+    # Guess (unknown #14): default page size and its cap for the query service.
+    "query_default_page_size": 100,
+    "query_max_page_size": 100,
+    # Guess (unknown #13): PagesCount of an empty query result (0 or 1).
+    "empty_query_pages_count": 0,
+    # em_api.md §8: "/backupSessions only returns the sessions ... for the last 30 days".
+    "session_list_days": 30,
+    # Guess (unknown #3): status of a logon with an unsupported ?v= value.
+    "unsupported_version_status": 400,
+    # Guess: a logon POST without ?v= (Zabbix does this, em_api.md §1) is taken as
+    # ?v=latest. False makes it an unsupported-version error.
+    "logon_without_version_ok": True,
+    # Guess (unknown #4): emit the XML declaration and the xsd/xsi namespace
+    # declarations seen in some samples.
+    "xml_declaration": True,
+    "xsi_namespaces": True,
+    # Guess: HTTP keep-alive idle timeout of a client connection, seconds.
+    "keepalive_timeout_s": 120.0,
+    # Fault defaults (contract "Fault rules").
+    "html_fault_status": 502,
+    "huge_fault_size_mb": 300,
+}
+
+_CHOICES = {
+    "start_when_running": ("task_failed", "error_400"),
+    "stop_when_idle": ("task_failed", "error_400"),
+    "retry_when_not_failed": ("task_failed", "error_400"),
+    "stop_result": ("Success", "Warning", "Failed"),
+}
+
+
+def validate_setting(key: str, value: Any) -> Any:
+    """Return the value coerced to the default's type, or raise ValueError."""
+    if key not in TUNABLE_DEFAULTS:
+        raise ValueError(f"unknown setting {key!r}")
+    default = TUNABLE_DEFAULTS[key]
+    if key in _CHOICES:
+        if value not in _CHOICES[key]:
+            raise ValueError(f"{key} must be one of {', '.join(_CHOICES[key])}")
+        return value
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ValueError(f"{key} must be true or false")
+        return value
+    if isinstance(default, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{key} must be a number")
+        if value < 0:
+            raise ValueError(f"{key} must not be negative")
+        return type(default)(value)
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be a string")
+    return value
+
+
+# Per-job settings that set_job() and POST /_sim/config {"jobs": ...} may change.
+JOB_OVERRIDE_KEYS = ("duration_s", "outcome", "failure_message", "related_link", "schedule_enabled")
+OUTCOMES = ("Success", "Warning", "Failed")
+
+
+def validate_job_override(key: str, value: Any) -> Any:
+    if key == "duration_s":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ValueError("duration_s must be a non-negative number")
+        return float(value)
+    if key == "outcome":
+        for known in OUTCOMES:
+            if isinstance(value, str) and value.lower() == known.lower():
+                return known
+        raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}")
+    if key == "failure_message":
+        if not isinstance(value, str):
+            raise ValueError("failure_message must be a string")
+        return value
+    if key in ("related_link", "schedule_enabled"):
+        if not isinstance(value, bool):
+            raise ValueError(f"{key} must be true or false")
+        return value
+    raise ValueError(f"unknown job setting {key!r}; expected one of {', '.join(JOB_OVERRIDE_KEYS)}")
+
+
+@dataclass(init=False)
+class SimulatorConfig:
+    host: str = "127.0.0.1"
+    port: int = 0
+    # Where ca.pem, server.pem and server.key live (created when missing). None =
+    # a fresh temporary directory.
+    tls_dir: str | None = None
+    # Or bring your own files (all three together).
+    ca_cert: str | None = None
+    cert: str | None = None
+    key: str | None = None
+    dataset: str = "default"  # "default" | "generated"
+    jobs: int = 1000  # generated dataset only
+    servers: int = 3  # generated dataset only
+    users: tuple[User, ...] = DEFAULT_USERS
+    verbose: bool = False
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Accept the tunable settings as plain keyword arguments too, e.g.
+        # SimulatorConfig(task_running_s=0.1, idle_timeout_s=1).
+        names = {f.name for f in dataclasses.fields(SimulatorConfig)}
+        settings = dict(kwargs.pop("settings", None) or {})
+        if "idle_timeout" in kwargs:
+            settings["idle_timeout_s"] = kwargs.pop("idle_timeout")
+        for key in list(kwargs):
+            if key not in names:
+                settings[key] = kwargs.pop(key)
+        for f in dataclasses.fields(SimulatorConfig):
+            if f.name == "settings":
+                continue
+            if f.name in kwargs:
+                value = kwargs[f.name]
+            elif f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
+                value = f.default_factory()  # type: ignore[misc]
+            else:
+                value = f.default
+            setattr(self, f.name, value)
+        self.users = tuple(self.users)
+        for u in self.users:
+            _canonical_role(u.role)
+        if self.dataset not in ("default", "generated"):
+            raise ValueError("dataset must be 'default' or 'generated'")
+        if (self.ca_cert, self.cert, self.key).count(None) not in (0, 3):
+            raise ValueError("ca_cert, cert and key must be given together")
+        self.settings = {k: validate_setting(k, v) for k, v in settings.items()}
+
+    def tunables(self) -> dict[str, Any]:
+        merged = copy.deepcopy(TUNABLE_DEFAULTS)
+        merged.update(self.settings)
+        return merged

@@ -1,0 +1,500 @@
+"""XML rendering by string building (fast enough to pre-render 50,000 jobs).
+
+Shapes follow /work/shared/reference/em_api.md: default namespace
+http://www.veeam.com/ent/v1.0, elements in XSD order, Link attributes in the
+order Rel, Type, Href, Name as in the 2014-era samples. Hrefs are written with
+the placeholder BASE (a NUL character, which can never occur in XML text) and
+the response layer replaces it with the scheme and Host the client used.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from .config import NAMESPACE
+from .model import (BACKUP_COPY, IMMEDIATE_COPY, REPLICA, BackupServer, Job, JobSession,
+                    ObjectInJob, SessionStatus, Task)
+
+BASE = "\x00"
+API = BASE + "/api"
+DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
+XSI = ' xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def text(value: object) -> str:
+    s = _INVALID_XML.sub("", str(value))
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def attr(value: object) -> str:
+    return text(value).replace('"', "&quot;")
+
+
+def href(value: str) -> str:
+    """Escape an Href; unlike attr() it keeps the BASE placeholder."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def bool_text(value: bool) -> str:
+    # em_api.md §4: "Booleans are lower-case true/false in XML."
+    return "true" if value else "false"
+
+
+def link(rel: str, url: str, type_: str | None = None, name: str | None = None) -> str:
+    out = f'<Link Rel="{rel}"'
+    if type_:
+        out += f' Type="{type_}"'
+    out += f' Href="{href(url)}"'
+    if name is not None:
+        out += f' Name="{attr(name)}"'
+    return out + " />"
+
+
+def links(items: Iterable[str]) -> str:
+    body = "".join(items)
+    return f"<Links>{body}</Links>" if body else "<Links />"
+
+
+def el(tag: str, value: object | None) -> str:
+    if value is None or value == "":
+        return f"<{tag} />"
+    return f"<{tag}>{text(value)}</{tag}>"
+
+
+def ns_attrs(xsi: bool) -> str:
+    return (XSI if xsi else "") + f' xmlns="{NAMESPACE}"'
+
+
+def document(body: str, *, declaration: bool = True, xsi: bool = True) -> str:
+    """Turn a rendered element into a response document: namespace declarations
+    on the root element and the XML declaration in front."""
+    end = 1
+    while end < len(body) and body[end] not in " />":
+        end += 1
+    root = body[:end] + ns_attrs(xsi) + body[end:]
+    return (DECLARATION if declaration else "") + root
+
+
+def wrap(tag: str, inner: str) -> str:
+    return f"<{tag}>{inner}</{tag}>" if inner else f"<{tag} />"
+
+
+# --------------------------------------------------------------------- errors
+
+def error(status: int, message: str) -> str:
+    # em_api.md §3, the real 9.5 U4 capture: Message and StatusCode attributes and a
+    # FirstChanceExceptionMessage child holding the same text.
+    return (f'<Error Message="{attr(message)}" StatusCode="{status}">'
+            f"{el('FirstChanceExceptionMessage', message)}</Error>")
+
+
+# ----------------------------------------------------------- entry and logon
+
+SUPPORTED_VERSIONS = ("v1_5", "v1_6", "v1_7")
+
+
+def enterprise_manager() -> str:
+    versions = "".join(
+        f'<SupportedVersion Name="{v}">'
+        f"{links([link('Create', f'{API}/sessionMngr/?v={v}', 'LogonSession')])}</SupportedVersion>"
+        for v in SUPPORTED_VERSIONS)
+    return ("<EnterpriseManager>"
+            + links([link("Down", f"{API}/logonSessions", "LogonSessionList"),
+                     link("Create", f"{API}/sessionMngr/?v=latest", "LogonSession")])
+            + f"<SupportedVersions>{versions}</SupportedVersions></EnterpriseManager>")
+
+
+# em_api.md §2 logon sample: the Down links in their documented order. The sample
+# elides the "<X>List ?format=Entity" links; they are filled in per collection.
+_REF_LISTS = [
+    ("BackupServerReferenceList", "backupServers"),
+    ("ManagedServerReferenceList", "managedServers"),
+    ("JobReferenceList", "jobs"),
+    ("FailoverPlanReferenceList", "failoverPlans"),
+    ("HierarchyRootReferenceList", "hierarchyRoots"),
+    ("RepositoryReferenceList", "repositories"),
+    ("BackupReferenceList", "backups"),
+    ("RestorePointReferenceList", "restorePoints"),
+    ("VmRestorePointReferenceList", "vmRestorePoints"),
+    ("VAppRestorePointReferenceList", "vAppRestorePoints"),
+    ("ReplicaReferenceList", "replicas"),
+    ("VmReplicaPointReferenceList", "vmReplicaPoints"),
+    ("CatalogVmReferenceList", "catalog/vms"),
+    ("BackupJobSessionReferenceList", "backupSessions"),
+    ("RestoreSessionReferenceList", "restoreSessions"),
+    ("ReplicaJobSessionReferenceList", "replicaSessions"),
+    ("BackupTaskSessionReferenceList", "backupTaskSessions"),
+    ("ReplicaTaskSessionReferenceList", "replicaTaskSessions"),
+    ("EnterpriseSecuritySettings", "security"),
+    ("WanAcceleratorReferenceList", "wanAccelerators"),
+    ("BackupFileReferenceList", "backupFiles"),
+    ("ExternalRepositoryReferenceList", "externalRepositories"),
+    ("TaskList", "tasks"),
+    ("QueryService", "querySvc"),
+    ("LookupService", "lookupSvc"),
+]
+_ENTITY_LISTS = [
+    ("FailoverPlanList", "failoverPlans"), ("HierarchyRootList", "hierarchyRoots"),
+    ("RepositoryList", "repositories"), ("BackupList", "backups"),
+    ("RestorePointList", "restorePoints"), ("VmRestorePointList", "vmRestorePoints"),
+    ("VAppRestorePointList", "vAppRestorePoints"), ("ReplicaList", "replicas"),
+    ("VmReplicaPointList", "vmReplicaPoints"), ("CatalogVmList", "catalog/vms"),
+    ("BackupJobSessionList", "backupSessions"), ("RestoreSessionList", "restoreSessions"),
+    ("ReplicaJobSessionList", "replicaSessions"), ("BackupTaskSessionList", "backupTaskSessions"),
+    ("ReplicaTaskSessionList", "replicaTaskSessions"), ("WanAcceleratorList", "wanAccelerators"),
+    ("BackupFileList", "backupFiles"), ("ExternalRepositoryList", "externalRepositories"),
+]
+_SERVICES = [("VCloudService", "vCloud"), ("AgentsService", "agents"),
+             ("VSphereSelfService", "selfService/vSphere"), ("NasService", "nas")]
+# em_api.md §3 role matrix: a Portal User has no /jobs and no /failoverPlans and
+# cannot create backup servers ("links of resources available for the user account").
+_ADMIN_ONLY_TYPES = {"JobReferenceList", "JobList", "FailoverPlanReferenceList", "FailoverPlanList"}
+
+
+def logon_session(session_id: str, user: str, admin: bool) -> str:
+    self_href = f"{API}/logonSessions/{session_id}"
+    items = [link("Up", f"{API}/", "EnterpriseManager")]
+    for type_, path in _REF_LISTS:
+        if admin or type_ not in _ADMIN_ONLY_TYPES:
+            items.append(link("Down", f"{API}/{path}", type_))
+    items.append(link("Down", f"{API}/reports/summary", "Report", "Summary"))
+    items.append(link("Down", f"{API}/backupServers?format=Entity", "BackupServerList"))
+    items.append(link("Down", f"{API}/managedServers?format=Entity", "ManagedServerList"))
+    if admin:
+        items.append(link("Create", f"{API}/backupServers?action=create"))
+        items.append(link("Down", f"{API}/jobs?format=Entity", "JobList"))
+    for type_, path in _ENTITY_LISTS:
+        if admin or type_ not in _ADMIN_ONLY_TYPES:
+            items.append(link("Down", f"{API}/{path}?format=Entity", type_))
+    for type_, path in _SERVICES:
+        items.append(link("Down", f"{API}/{path}", type_))
+    items.append(link("Delete", self_href))
+    return (f'<LogonSession Type="LogonSession" Href="{self_href}">{links(items)}'
+            f"{el('UserName', user)}{el('SessionId', session_id)}</LogonSession>")
+
+
+# ------------------------------------------------------------- backup servers
+
+def server_ref_links(server: BackupServer) -> str:
+    base = f"{API}/backupServers/{server.id}"
+    return links([
+        link("Alternate", f"{base}?format=Entity", "BackupServer", server.name),
+        link("Down", f"{base}/jobs", "JobReferenceList"),
+        link("Down", f"{base}/repositories", "RepositoryReferenceList"),
+        link("Down", f"{base}/externalRepositories", "ExternalRepositoryReferenceList"),
+        link("Down", f"{base}/credentials", "CredentialsList"),
+        link("Down", f"{base}/passwords", "PasswordKeyList"),
+        link("Down", f"{base}/managedServers", "ManagedServerReferenceList"),
+    ])
+
+
+def server_ref(server: BackupServer, tag: str = "Ref") -> str:
+    return (f'<{tag} Type="BackupServerReference" Href="{API}/backupServers/{server.id}" '
+            f'Name="{attr(server.name)}" UID="{server.uid}">{server_ref_links(server)}</{tag}>')
+
+
+def server_entity(server: BackupServer) -> str:
+    # em_api.md §9 and the backupservers_id.md sample: links, then Description,
+    # Port, Version, WcfPort, VbrCertificateThumbprint.
+    base = f"{API}/backupServers/{server.id}"
+    items = links([
+        link("Alternate", base, "BackupServerReference", server.name),
+        link("Edit", base, "BackupServerReference"),
+        link("Delete", base, "BackupServerReference"),
+        link("Down", f"{base}/jobs", "JobReferenceList"),
+        link("Down", f"{base}/managedServers", "ManagedServerReferenceList"),
+        link("Down", f"{base}/repositories", "RepositoryReferenceList"),
+        link("Down", f"{base}/externalRepositories", "ExternalRepositoryReferenceList"),
+        link("Down", f"{base}/credentials", "CredentialsList"),
+        link("Create", f"{base}/credentials?action=create"),
+        link("Down", f"{base}/passwords", "PasswordKeyList"),
+        link("Create", f"{base}/passwords?action=create"),
+        link("VeeamZip", f"{base}?action=veeamzip"),
+        link("QuickBackup", f"{base}?action=quickbackup"),
+        link("Start", f"{base}?action=collect"),
+    ])
+    return (f'<BackupServer Type="BackupServer" Href="{base}?format=Entity" '
+            f'Name="{attr(server.name)}" UID="{server.uid}">{items}'
+            f"{el('Description', server.description)}<Port>{server.port}</Port>"
+            f"{el('Version', server.version)}<WcfPort>{server.wcf_port}</WcfPort>"
+            f"{el('VbrCertificateThumbprint', server.thumbprint)}</BackupServer>")
+
+
+# ----------------------------------------------------------------------- jobs
+
+def _job_base(job: Job) -> str:
+    return f"{API}/jobs/{job.id}"
+
+
+def _sessions_link(job: Job) -> str:
+    if job.is_replica:
+        return link("Down", f"{_job_base(job)}/replicaSessions", "ReplicaJobSessionReferenceList")
+    return link("Down", f"{_job_base(job)}/backupSessions", "BackupJobSessionReferenceList")
+
+
+def _server_up(server: BackupServer) -> str:
+    return link("Up", f"{API}/backupServers/{server.id}", "BackupServerReference", server.name)
+
+
+def job_ref_body(job: Job) -> str:
+    """Attributes and links shared by <Ref> (lists) and <EntityRef> (one job)."""
+    base = _job_base(job)
+    return (f' Type="JobReference" Href="{base}" Name="{attr(job.name)}" UID="{job.uid}">'
+            + links([_server_up(job.server),
+                     link("Alternate", f"{base}?format=Entity", "Job", job.name),
+                     _sessions_link(job)]))
+
+
+def job_ref(job: Job, tag: str = "Ref") -> str:
+    return f"<{tag}{job.ref_xml}</{tag}>"
+
+
+def job_links(job: Job, immediate_copy_sync: bool) -> str:
+    base = _job_base(job)
+    items = [_server_up(job.server), link("Alternate", base, "JobReference", job.name)]
+    if job.job_type in (BACKUP_COPY, IMMEDIATE_COPY):
+        # get_jobs_id.md backup-copy samples: no Edit, no includes, no Start/Stop/Retry.
+        items += [
+            link("Clone", f"{base}?action=clone"),
+            link("ToggleScheduleEnabled", f"{base}?action=toggleScheduleEnabled"),
+            _sessions_link(job),
+        ]
+        if job.job_type == BACKUP_COPY or immediate_copy_sync:
+            items.append(link("Sync", f"{base}?action=sync"))
+        items += [
+            link("Down", f"{base}/linkedJobs", "LinkedJobObjectList"),
+            link("Down", f"{base}/linkedBackupRepositories", "LinkedBackupRepositoryObjectList"),
+            link("Create", f"{base}/linkedJobs", "LinkedJobObject"),
+            link("Create", f"{base}/linkedBackupRepositories", "LinkedBackupRepositoryObject"),
+        ]
+        return links(items)
+    items += [
+        link("Edit", base, "JobReference", job.name),
+        link("Clone", f"{base}?action=clone"),
+        link("ToggleScheduleEnabled", f"{base}?action=toggleScheduleEnabled"),
+        link("Down", f"{base}/includes", "ObjectInJobList"),
+        _sessions_link(job),
+        link("Create", f"{base}/includes", "ObjectInJob"),
+        # get_jobs_id.md: Start "is available for backup and replication jobs".
+        link("Start", f"{base}?action=start"),
+        link("Stop", f"{base}?action=stop"),
+        link("Retry", f"{base}?action=retry"),
+    ]
+    return links(items)
+
+
+_DAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_ALL_HOURS = ",".join(["1"] * 24)
+
+
+def _day_grid(tag: str) -> str:
+    days = "".join(f'<Day Name="{d}">{_ALL_HOURS}</Day>' for d in _DAYS)
+    return f"<{tag}>{days}</{tag}>"
+
+
+def _sched_time(hhmm: str, offset_h: int) -> str:
+    sign = "+" if offset_h >= 0 else "-"
+    return f"{hhmm}:00.0000000{sign}{abs(offset_h):02d}:00"
+
+
+def schedule_options(job: Job) -> str:
+    """JobScheduleOptions in the VBR 12+ shape with the "Standart" (sic) wrapper
+    (em_api.md §4, jobs_id.md sample); ImmediateBackupCopy uses ImmediateCopyMode."""
+    if job.job_type == IMMEDIATE_COPY:
+        return ("<JobScheduleOptions><ImmediateCopyMode>"
+                f'<OptionsContinuous Enabled="{bool_text(job.schedule_enabled)}">{_day_grid("Schedule")}'
+                "</OptionsContinuous></ImmediateCopyMode></JobScheduleOptions>")
+    hhmm = job.daily_time or "22:00"
+    time_ = _sched_time(hhmm, job.utc_offset_h)
+    offset = f"<TimeOffsetUtc>{job.utc_offset_h}</TimeOffsetUtc>"
+    days = "".join(f"<Days>{d}</Days>" for d in _DAYS)
+    daily = (f'<OptionsDaily Enabled="{bool_text(job.daily_time is not None)}"><Kind>Everyday</Kind>'
+             f"{days}<Time>{time_}</Time>{offset}</OptionsDaily>")
+    head = ("<RetryOptions><RetryTimes>3</RetryTimes><RetryTimeout>10</RetryTimeout>"
+            "<RetrySpecified>true</RetrySpecified></RetryOptions>"
+            "<WaitForBackupCompletion>true</WaitForBackupCompletion>"
+            "<BackupCompetitionWaitingPeriodMin>180</BackupCompetitionWaitingPeriodMin>")
+    if not job.rich:
+        # Generated dataset: the same elements, disabled ones left empty, to keep
+        # 50,000 jobs in memory and on the wire at a sane size.
+        rest = ('<OptionsMonthly Enabled="false" /><OptionsPeriodically Enabled="false" />'
+                '<OptionsContinuous Enabled="false" /><OptionsBackupWindow Enabled="false" />'
+                '<OptionsDaisyChaining Enabled="false"><PreviousJobUid /></OptionsDaisyChaining>')
+        return f"<JobScheduleOptions><Standart>{head}{daily}{rest}</Standart></JobScheduleOptions>"
+    months = "".join(f"<Months>{m}</Months>" for m in _MONTHS)
+    monthly = (f'<OptionsMonthly Enabled="false"><Time>{_sched_time("22:00", job.utc_offset_h)}</Time>'
+               f"{offset}<DayNumberInMonth>Fourth</DayNumberInMonth><DayOfWeek>Saturday</DayOfWeek>"
+               f"{months}<DayOfMonth>1</DayOfMonth></OptionsMonthly>")
+    periodically = (f'<OptionsPeriodically Enabled="false"><Kind>Hours</Kind><FullPeriod>1</FullPeriod>'
+                    f'{_day_grid("Schedule")}</OptionsPeriodically>')
+    continuous = f'<OptionsContinuous Enabled="false">{_day_grid("Schedule")}</OptionsContinuous>'
+    window = f'<OptionsBackupWindow Enabled="false">{_day_grid("TimePeriods")}</OptionsBackupWindow>'
+    chain = '<OptionsDaisyChaining Enabled="false"><PreviousJobUid /></OptionsDaisyChaining>'
+    return (f"<JobScheduleOptions><Standart>{head}{daily}{monthly}{periodically}{continuous}"
+            f"{window}{chain}</Standart></JobScheduleOptions>")
+
+
+_WIN_EXCLUDES = ("%windir%", "%ProgramFiles%", "%ProgramFiles(x86)%", "%ProgramW6432%", "%TEMP%")
+_LINUX_EXCLUDES = ("/cdrom", "/dev", "/media", "/mnt", "/proc", "/tmp", "/lost+found")
+
+
+def _guest_processing(per_object: bool) -> str:
+    def fs(tag: str, paths: tuple[str, ...]) -> str:
+        excluded = "".join(f"<Path>{text(p)}</Path>" for p in paths) if per_object else ""
+        mode = "ExceptSpecifiedFolders" if per_object else "Disabled"
+        return (f"<{tag}><FileSystemIndexingMode>{mode}</FileSystemIndexingMode>"
+                f"<IncludedIndexingFolders />{wrap('ExcludedIndexingFolders', excluded)}</{tag}>")
+    return ("<GuestProcessingOptions><VssSnapshotOptions><VssSnapshotMode>RequireSuccess</VssSnapshotMode>"
+            "<IsCopyOnly>false</IsCopyOnly></VssSnapshotOptions>"
+            f"{fs('WindowsGuestFSIndexingOptions', _WIN_EXCLUDES)}"
+            f"{fs('LinuxGuestFSIndexingOptions', _LINUX_EXCLUDES)}"
+            "<SqlBackupOptions><TransactionLogsProcessing>OnlyOnSuccessJob</TransactionLogsProcessing>"
+            "<BackupLogsFrequencyMin>15</BackupLogsFrequencyMin><UseDbBackupRetention>true</UseDbBackupRetention>"
+            "<RetainDays>15</RetainDays></SqlBackupOptions>"
+            "<WindowsCredentialsId>00000000-0000-0000-0000-000000000000</WindowsCredentialsId>"
+            "<LinuxCredentialsId>00000000-0000-0000-0000-000000000000</LinuxCredentialsId>"
+            "</GuestProcessingOptions>")
+
+
+def object_in_job(job: Job, obj: ObjectInJob) -> str:
+    # jobs_id.md sample order: ObjectInJobId, HierarchyObjRef, Name, DisplayName;
+    # Order follows DisplayName in the XSD (ObjectInJobType).
+    gpo = _guest_processing(True) if job.rich else ""
+    return (f'<ObjectInJob Type="ObjectInJob" Href="{_job_base(job)}/includes/{obj.id}">'
+            f"{el('ObjectInJobId', obj.id)}{el('HierarchyObjRef', obj.hierarchy_ref)}"
+            f"{el('Name', obj.name)}{el('DisplayName', obj.display_name or obj.name)}"
+            f"<Order>{obj.order}</Order>{gpo}</ObjectInJob>")
+
+
+def includes(job: Job) -> str:
+    return wrap("Includes", "".join(object_in_job(job, o) for o in job.includes))
+
+
+def job_info(job: Job) -> str:
+    if job.job_type == IMMEDIATE_COPY or job.job_type == BACKUP_COPY:
+        tag = "ImmediateBackupCopyJobInfo" if job.job_type == IMMEDIATE_COPY else "BackupCopyJobInfo"
+        # Guess for BackupCopyJobInfo: the ImmediateBackupCopyJobInfo shape of the
+        # get_jobs_id.md sample (linked jobs instead of Includes).
+        linked = "".join(
+            f"<LinkedJobObject>{el('ObjectInJobId', o.id)}"
+            f"{el('LinkedJobUid', o.hierarchy_ref)}</LinkedJobObject>" for o in job.includes)
+        return (f"<JobInfo><{tag}>{wrap('LinkedJobIncludes', linked)}<LinkedBackupIncludes />"
+                f"<LinkedBackupRepositoryIncludes /></{tag}></JobInfo>")
+    if job.job_type == REPLICA:
+        gpo = _guest_processing(False) if job.rich else ""
+        return f"<JobInfo><ReplicaJobInfo>{includes(job)}{gpo}</ReplicaJobInfo></JobInfo>"
+    if not job.rich:
+        return (f"<JobInfo><BackupJobInfo>{includes(job)}<SimpleRetentionPolicy><RetainCycles>7</RetainCycles>"
+                "<RetainDaysToKeep>7</RetainDaysToKeep><RetainLimitType>Cycles</RetainLimitType>"
+                "</SimpleRetentionPolicy></BackupJobInfo></JobInfo>")
+    return (f"<JobInfo><BackupJobInfo>{includes(job)}{_guest_processing(False)}"
+            "<AdvancedStorageOptions><PasswordKeyId /></AdvancedStorageOptions>"
+            '<GfsRetentionPolicy Enabled="false"><Weekly><Enabled>false</Enabled><RetentionPeriod>1</RetentionPeriod>'
+            "<SelectedDay>Sunday</SelectedDay></Weekly><Monthly><Enabled>false</Enabled>"
+            "<RetentionPeriod>1</RetentionPeriod><SelectedWeek>First</SelectedWeek></Monthly>"
+            "<Yearly><Enabled>false</Enabled><RetentionPeriod>1</RetentionPeriod>"
+            "<SelectedMonth>January</SelectedMonth></Yearly></GfsRetentionPolicy>"
+            "<SimpleRetentionPolicy><RetainCycles>14</RetainCycles><RetainDaysToKeep>7</RetainDaysToKeep>"
+            "<RetainLimitType>Cycles</RetainLimitType></SimpleRetentionPolicy></BackupJobInfo></JobInfo>")
+
+
+def job_entity(job: Job, next_run: str | None, immediate_copy_sync: bool) -> str:
+    # get_jobs_id.md: JobType, Platform, Description, ScheduleConfigured,
+    # ScheduleEnabled, NextRun (omitted when none), JobScheduleOptions, JobInfo.
+    base = _job_base(job)
+    return (f'<Job Type="Job" Href="{base}?format=Entity" Name="{attr(job.name)}" UID="{job.uid}">'
+            f"{job_links(job, immediate_copy_sync)}"
+            f"{el('JobType', job.job_type)}{el('Platform', job.platform)}{el('Description', job.description)}"
+            f"<ScheduleConfigured>{bool_text(job.schedule_configured)}</ScheduleConfigured>"
+            f"<ScheduleEnabled>{bool_text(job.schedule_enabled)}</ScheduleEnabled>"
+            + (el("NextRun", next_run) if next_run else "")
+            + schedule_options(job) + job_info(job) + "</Job>")
+
+
+# ----------------------------------------------------------------- sessions
+
+def _session_base(s: JobSession) -> str:
+    return f"{API}/{s.collection}/{s.id}"
+
+
+def _task_sessions_link(s: JobSession) -> str:
+    if s.is_replica:
+        return link("Down", f"{_session_base(s)}/replicaTaskSessions", "ReplicaTaskSessionReferenceList")
+    return link("Down", f"{_session_base(s)}/taskSessions", "BackupTaskSessionReferenceList")
+
+
+def session_ref(s: JobSession, tag: str = "Ref") -> str:
+    base = _session_base(s)
+    job = s.job
+    return (f'<{tag} Type="{s.type_name}Reference" Href="{base}" Name="{attr(s.name)}" UID="{s.uid}">'
+            + links([_server_up(job.server),
+                     link("Up", _job_base(job), "JobReference", job.name),
+                     link("Alternate", f"{base}?format=Entity", s.type_name, s.name),
+                     _task_sessions_link(s)])
+            + f"</{tag}>")
+
+
+def session_entity(s: JobSession, st: SessionStatus, creation: str, end: str | None) -> str:
+    base = _session_base(s)
+    job = s.job
+    items = [_server_up(job.server),
+             link("Up", _job_base(job), "JobReference", job.name),
+             link("Alternate", base, f"{s.type_name}Reference", s.name),
+             _task_sessions_link(s)]
+    if not s.is_replica:
+        # The 2025 sample keeps Stop on a stopped session; replica sessions have none.
+        items.append(link("Stop", f"{base}?action=stop"))
+    # XSD order (em_api.md §8): JobUid, JobName, JobType, CreationTimeUTC,
+    # EndTimeUTC, State, Result, Progress, FailureMessage, IsRetry. While running,
+    # EndTimeUTC is omitted and FailureMessage is empty (CDP sample, unknown #10);
+    # finished Success sessions carry no FailureMessage (2014 and 2025 samples).
+    failure = ""
+    if st.running:
+        failure = "<FailureMessage />"
+    elif st.failure_message:
+        failure = el("FailureMessage", st.failure_message)
+    return (f'<{s.type_name} Type="{s.type_name}" Href="{base}?format=Entity" Name="{attr(s.name)}" UID="{s.uid}">'
+            + links(items)
+            + el("JobUid", job.uid) + el("JobName", job.name) + el("JobType", job.job_type)
+            + el("CreationTimeUTC", creation)
+            + (el("EndTimeUTC", end) if end else "")
+            + el("State", st.state) + el("Result", st.result)
+            + f"<Progress>{st.progress}</Progress>{failure}"
+            + f"<IsRetry>{bool_text(s.is_retry)}</IsRetry></{s.type_name}>")
+
+
+# -------------------------------------------------------------------- tasks
+
+def task(t: Task, state: str) -> str:
+    self_href = f"{API}/tasks/{t.task_id}"
+    items = [link("Delete", self_href, "Task")]
+    result = ""
+    if state != "Running":
+        # em_api.md §7: Result is absent while Running; OperationFinished carries
+        # Message "OperationFinished" (get_tasks_id.md sample).
+        message = "OperationFinished" if state == "OperationFinished" and t.success else t.message
+        result = (f'<Result Success="{bool_text(t.success)}">{el("Message", message)}</Result>')
+    if state == "Finished" and t.related is not None:
+        s = t.related
+        items.append(link("Related", f"{API}/{s.collection}/{s.id}?format=Entity", s.type_name))
+    return (f'<Task Type="Task" Href="{self_href}">{links(items)}{el("TaskId", t.task_id)}'
+            f"{el('State', state)}{el('Operation', t.operation)}{result}</Task>")
+
+
+# -------------------------------------------------------------------- query
+
+def query_svc(types: Iterable[str]) -> str:
+    # get_querysvc.md shows only the root element; the Links are a guess.
+    items = [link("Down", f"{API}/query?type={t}", "QueryResult", t) for t in types]
+    return f'<QuerySvc Type="QueryService" Href="{API}/querySvc">{links(items)}</QuerySvc>'
+
+
+def paging_info(page: int, page_size: int, pages: int, hrefs: list[tuple[str, str]]) -> str:
+    items = "".join(link(rel, href) for rel, href in hrefs)
+    return (f'<PagingInfo PageNum="{page}" PageSize="{page_size}" PagesCount="{pages}">'
+            f"<Links>{items}</Links></PagingInfo>")

@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, seedops
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Twin: plugins/module_utils/_argspec.py holds the argument spec of exactly these options; change both
+# together (tests/unit/plugins/module_utils/test_argspec.py compares them).
+
+from __future__ import annotations
+
+
+class ModuleDocFragment(object):
+
+    DOCUMENTATION = r"""
+options:
+  url:
+    description:
+      - Address of the Veeam Backup Enterprise Manager server, for example V(https://em01.example.com:9398).
+      - A bare host name such as V(em01) means V(https://em01:9398). A trailing V(/api) or V(/api/) is accepted;
+        any other path, a query string or credentials in the URL are refused.
+      - If not set, the value of the E(VEEAM_EM_URL) environment variable is used.
+    type: str
+    required: true
+  username:
+    description:
+      - Enterprise Manager account to log on with, for example V(CORP\\backupadmin).
+      - Listing and starting jobs needs the Portal Administrator role.
+      - If not set, the value of the E(VEEAM_EM_USERNAME) environment variable is used.
+    type: str
+  password:
+    description:
+      - Password of O(username). Any characters are allowed; it is sent UTF-8 encoded and never logged.
+      - If not set, the value of the E(VEEAM_EM_PASSWORD) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificate of Enterprise Manager.
+      - Enterprise Manager uses a self-signed certificate by default; rather than turning this off, set O(ca_path)
+        to the CA that signed it. V(false) works but the module then warns.
+      - If not set, the value of the E(VEEAM_EM_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - PEM file of the certificate authority (or bundle) used to verify the Enterprise Manager certificate.
+      - If not set, the value of the E(VEEAM_EM_CA_PATH) environment variable is used, else the system trust store.
+    type: path
+  request_timeout:
+    description:
+      - Seconds to wait for the answer to one HTTP request.
+      - This is not a wait budget for jobs; see O(seedops.veeam_em.veeam_em_job_start#module:timeout) for that.
+    type: float
+    default: 60
+  api_version:
+    description:
+      - Enterprise Manager REST API version to log on with.
+      - V(latest) takes the newest version the server offers (v1_7 on Veeam Backup & Replication 12 and 13).
+    type: str
+    default: latest
+    choices: [latest, v1_5, v1_6, v1_7]
+notes:
+  - The modules talk to Enterprise Manager from where they run, usually the controller
+    (C(delegate_to: localhost) or a play on C(localhost)); they need the Python libraries C(requests) and C(lxml) there.
+  - Each module run logs on, does its work and logs off, on failure too.
+requirements:
+  - requests >= 2.25
+  - lxml >= 4.6
+"""

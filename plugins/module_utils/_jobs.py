@@ -1,0 +1,171 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, seedops
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Jobs: look-up through the query service or the JobList link, and the job dict users see.
+
+Internal to the seedops.veeam_em collection: not a public API, may change without notice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
+    VeeamEmAmbiguousError,
+    VeeamEmInputError,
+    VeeamEmNotFoundError,
+    VeeamEmPermissionError,
+)
+from ansible_collections.seedops.veeam_em.plugins.module_utils._session import filter_all, filter_any
+from ansible_collections.seedops.veeam_em.plugins.module_utils import _xml
+
+JOB_TYPES = ("Backup", "Replica", "BackupCopy", "ImmediateBackupCopy")
+JOB_UID_PREFIX = "urn:veeam:Job:"
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+ROLE_HINT = ("Enterprise Manager gives access to jobs to the Portal Administrator role only; a Portal User or "
+             "Restore Operator account can neither list nor start jobs. Use an account with the Portal "
+             "Administrator role.")
+
+
+def normalize_job_id(value):
+    """Accept a job GUID or its UID urn:veeam:Job:<GUID>; return the bare GUID in lower case."""
+    text = (value or "").strip()
+    if text.lower().startswith(JOB_UID_PREFIX.lower()):
+        text = text[len(JOB_UID_PREFIX):]
+    if not _GUID.match(text):
+        raise VeeamEmInputError("id %r is not a job id: give the job's GUID (e.g. "
+                                "5658281f-625e-4627-89dd-d2a0c48be99e) or its UID urn:veeam:Job:<GUID>." % value)
+    return text.lower()
+
+
+class Job(object):
+    """A job entity: the user-facing dict and the links the client walks."""
+
+    def __init__(self, element, details=False):
+        self.links = _xml.links(element)
+        self.data = job_to_dict(element, details)
+
+    @property
+    def uid(self):
+        return self.data["uid"]
+
+    @property
+    def name(self):
+        return self.data["name"]
+
+    @property
+    def job_type(self):
+        return self.data["job_type"]
+
+    def link(self, rel, link_type=None):
+        for link in self.links:
+            if link["rel"] == rel and (link_type is None or link["type"] == link_type):
+                return link
+        return None
+
+    def start_link(self):
+        """The link that starts the job: Start, or Sync for backup copy jobs (em_api.md section 6)."""
+        return self.link("Start") or self.link("Sync")
+
+    def offered_actions(self):
+        actions = sorted(set(link["rel"] for link in self.links if link["rel"] not in ("Up", "Down", "Alternate")))
+        return actions
+
+
+def job_to_dict(element, details=False):
+    uid = element.get("UID")
+    server = _xml.find_link(element, "Up", "BackupServerReference") or {}
+    data = {
+        "id": _xml.id_from_uid(uid) or _xml.id_from_href(element.get("Href")),
+        "uid": uid,
+        "name": element.get("Name"),
+        "job_type": _xml.child_text(element, "JobType"),
+        "platform": _xml.child_text(element, "Platform"),
+        "description": _xml.child_text(element, "Description", ""),
+        "backup_server": server.get("name"),
+        "backup_server_id": _xml.id_from_href(server.get("href")),
+        "schedule_configured": _xml.to_bool(_xml.child_text(element, "ScheduleConfigured")),
+        "schedule_enabled": _xml.to_bool(_xml.child_text(element, "ScheduleEnabled")),
+        "next_run": _xml.utc_time(_xml.child_text(element, "NextRun")),
+        "href": element.get("Href"),
+    }
+    if details:
+        options = _xml.child(element, "JobScheduleOptions")
+        data["schedule"] = _xml.element_to_dict(options) if options is not None else None
+        info = _xml.child(element, "JobInfo")
+        includes = _xml.descendants(info, "ObjectInJob") if info is not None else []
+        data["includes"] = [_xml.element_to_dict(item) for item in includes]
+    return data
+
+
+def _with_role_hint(error):
+    return VeeamEmPermissionError("%s %s" % (error.message, ROLE_HINT), method=error.method, url=error.url,
+                                  status=error.status, server_message=error.server_message)
+
+
+def find_jobs(em, name=None, job_id=None, backup_server=None, job_types=None, details=False):
+    """The jobs matching every given criterion (an empty list when none does).
+
+    With any criterion the query service filters on the server, so the number of requests does not grow
+    with the number of jobs; EM compares names case-insensitively, so exact matching is done here too.
+    Without criteria the whole JobList is streamed in one request.
+    """
+    job_types = list(job_types or [])
+    try:
+        if not (name or job_id or backup_server or job_types):
+            return _list_all(em, details)
+        query_filter = filter_all(
+            "UID==%s" % _quote_uid(job_id) if job_id else None,
+            filter_any("Name", [name]) if name else None,
+            filter_any("BackupServerName", [backup_server]) if backup_server else None,
+            filter_any("JobType", job_types) if job_types else None,
+        )
+        jobs = [Job(element, details) for element in em.query("Job", "Job", query_filter)]
+    except VeeamEmPermissionError as error:
+        raise _with_role_hint(error)
+    return [job for job in jobs if _matches(job, name, job_id, backup_server, job_types)]
+
+
+def _quote_uid(job_id):
+    return '"%s%s"' % (JOB_UID_PREFIX, normalize_job_id(job_id))
+
+
+def _matches(job, name, job_id, backup_server, job_types):
+    data = job.data
+    if name is not None and data["name"] != name:
+        return False
+    if job_id is not None and (data["id"] or "").lower() != normalize_job_id(job_id):
+        return False
+    # Backup server names are DNS names or addresses: compared without regard to case.
+    if backup_server is not None and (data["backup_server"] or "").lower() != backup_server.lower():
+        return False
+    if job_types and data["job_type"] not in job_types:
+        return False
+    return True
+
+
+def _list_all(em, details):
+    link = em.link("Down", "JobList")
+    if link is None:
+        raise VeeamEmPermissionError("The logon session of %r offers no job list. %s" % (em.username, ROLE_HINT))
+    jobs = []
+    em.stream(link["href"], ("Job",), lambda element: jobs.append(Job(element, details)))
+    return jobs
+
+
+def find_one_job(em, name=None, job_id=None, backup_server=None):
+    """Exactly one job, or a typed error that tells the user how to be more precise."""
+    jobs = find_jobs(em, name=name, job_id=job_id, backup_server=backup_server)
+    where = " on backup server %r" % backup_server if backup_server else ""
+    if not jobs:
+        what = "named %r" % name if name else "with id %s" % normalize_job_id(job_id)
+        raise VeeamEmNotFoundError("No job %s%s on Enterprise Manager %s. Job names are case-sensitive here; "
+                                   "veeam_em_job_info lists the jobs." % (what, where, em.api_root))
+    if len(jobs) > 1:
+        servers = ", ".join(sorted("%s (id %s)" % (job.data["backup_server"], job.data["id"]) for job in jobs))
+        raise VeeamEmAmbiguousError(
+            "%d jobs are named %r%s, on these backup servers: %s. Set backup_server, or give the job's id."
+            % (len(jobs), name, where, servers))
+    return jobs[0]

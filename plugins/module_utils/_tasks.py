@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, seedops
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Enterprise Manager tasks: the handle an action returns, and the task dict users see.
+
+Internal to the seedops.veeam_em collection: not a public API, may change without notice.
+
+A task goes Running -> OperationFinished -> Finished. Only Finished means that EM has collected the
+operation's data (em_api.md section 7), so that is the state we wait for.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.seedops.veeam_em.plugins.module_utils import _xml
+
+FINISHED = "Finished"
+SESSION_LINK_TYPES = ("BackupJobSession", "ReplicaJobSession")
+
+
+class Task(object):
+    def __init__(self, element):
+        self.data = task_to_dict(element)
+        related = None
+        for link in _xml.links(element):
+            if link["rel"] == "Related" and link["type"] in SESSION_LINK_TYPES:
+                related = link["href"]
+        self.session_href = related
+
+    @property
+    def href(self):
+        return self.data["href"]
+
+    @property
+    def finished(self):
+        return self.data["state"] == FINISHED
+
+    @property
+    def failed(self):
+        return self.finished and self.data["success"] is False
+
+
+def task_to_dict(element):
+    result = _xml.child(element, "Result")
+    delete = _xml.find_link(element, "Delete")
+    return {
+        "id": _xml.child_text(element, "TaskId"),
+        "href": element.get("Href") or (delete["href"] if delete else None),
+        "state": _xml.child_text(element, "State"),
+        "operation": _xml.child_text(element, "Operation"),
+        # Result is absent while the task is Running: success is then unknown (null).
+        "success": _xml.to_bool(result.get("Success")) if result is not None else None,
+        "message": _xml.child_text(result, "Message") if result is not None else None,
+    }

@@ -1,0 +1,242 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, seedops
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""HTTP transport to Enterprise Manager: TLS, timeouts, retries and the mapping of failures to typed errors.
+
+Internal to the seedops.veeam_em collection: not a public API, may change without notice.
+
+This layer knows HTTP and nothing of EM's resources. Above it, ``_session`` logs on and walks links.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+
+try:
+    import requests
+    from requests import exceptions as requests_exceptions
+except ImportError:  # pragma: no cover - reported by the module through missing_required_lib
+    requests = None
+    requests_exceptions = None
+
+from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
+    VeeamEmApiError,
+    VeeamEmAuthenticationError,
+    VeeamEmFormatError,
+    VeeamEmNotFoundError,
+    VeeamEmPermissionError,
+    VeeamEmRequestTimeout,
+    VeeamEmTlsError,
+    VeeamEmTransportError,
+)
+from ansible_collections.seedops.veeam_em.plugins.module_utils import _xml
+
+SESSION_HEADER = "X-RestSvcSessionId"
+
+# GETs (and the logoff DELETE) are safe to repeat; a POST action is not: repeating "start" could start a
+# job twice, so POSTs are never retried here (the module re-reads the job's state instead).
+RETRYABLE_METHODS = frozenset(("GET", "HEAD", "DELETE"))
+RETRYABLE_STATUS = frozenset((502, 503, 504))
+MAX_TRIES = 3
+BACKOFF_S = (0.5, 1.0)
+
+# A whole document larger than this is refused: nothing EM sends as one document comes near it, and the
+# large collections are streamed through ElementStream instead.
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+CHUNK_BYTES = 256 * 1024
+
+USER_AGENT = "seedops.veeam_em (Ansible collection)"
+
+
+class HttpResponse(object):
+    def __init__(self, method, url, status, headers, body):
+        self.method = method
+        self.url = url
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+
+def basic_auth_header(username, password):
+    # requests encodes str credentials as Latin-1; EM accounts may hold any character, so encode UTF-8 here.
+    raw = (username or "").encode("utf-8") + b":" + (password or "").encode("utf-8")
+    return "Basic " + base64.b64encode(raw).decode("ascii")
+
+
+def _status_error_class(status):
+    if status == 401:
+        return VeeamEmAuthenticationError
+    if status == 403:
+        return VeeamEmPermissionError
+    if status == 404:
+        return VeeamEmNotFoundError
+    return VeeamEmApiError
+
+
+def server_message(body):
+    """The Message (and FirstChanceExceptionMessage) of an EM Error document, or None."""
+    root = _xml.try_parse_document(body)
+    if root is None or _xml.local_name(root) != "Error":
+        return None
+    parts = []
+    for text in (root.get("Message"), _xml.child_text(root, "FirstChanceExceptionMessage")):
+        if text and text not in parts:
+            parts.append(text)
+    return " ".join(parts) or None
+
+
+def status_error(method, url, status, headers, body, hint=None):
+    """Build the typed error for an unexpected status, with the server's own words in it."""
+    message = server_message(body)
+    if message:
+        detail = "Enterprise Manager said: %s" % message
+    else:
+        content_type = (headers.get("Content-Type") or "no content type").split(";")[0]
+        snippet = _xml._describe_non_xml(body or b"")[:160]
+        detail = "The body is not an Enterprise Manager Error document (%s%s)." % (
+            content_type, ": %r" % snippet if snippet else ", empty")
+    text = "%s %s returned HTTP %s. %s" % (method, url, status, detail)
+    if hint:
+        text = "%s %s" % (text, hint)
+    return _status_error_class(status)(text, method=method, url=url, status=status, server_message=message)
+
+
+class Transport(object):
+    """A requests.Session with EM's TLS settings, per-request timeout, retries and error mapping."""
+
+    def __init__(self, validate_certs=True, ca_path=None, request_timeout=60.0, sleep=time.sleep):
+        self.request_timeout = request_timeout
+        self.validate_certs = validate_certs
+        self.ca_path = ca_path
+        self._sleep = sleep
+        self._http = requests.Session()
+        self._http.headers["User-Agent"] = USER_AGENT
+        # EM answers XML without an Accept header too, but asking for it avoids the 9.5 U4 bug where any
+        # mention of application/json in Accept broke XML bodies (em_api.md, section 1).
+        self._http.headers["Accept"] = "application/xml"
+        if not validate_certs:
+            self._http.verify = False
+        elif ca_path:
+            self._http.verify = ca_path
+        else:
+            self._http.verify = True
+        self.session_token = None
+        self.requests_sent = 0
+
+    def close(self):
+        self._http.close()
+
+    def request(self, method, url, expected=(200,), auth=None, stream_to=None):
+        """Send one request and return an HttpResponse whose status is in ``expected``.
+
+        ``stream_to``: an ElementStream; the body is fed to it chunk by chunk and not kept.
+        Raises a VeeamEmTransportError subclass when no answer came, and a VeeamEmApiError subclass for
+        an unexpected status.
+        """
+        tries = MAX_TRIES if method in RETRYABLE_METHODS else 1
+        for attempt in range(1, tries + 1):
+            try:
+                response = self._send(method, url, auth)
+            except VeeamEmTransportError as exc:
+                if attempt < tries and not isinstance(exc, (VeeamEmTlsError, VeeamEmRequestTimeout)):
+                    self._sleep(BACKOFF_S[attempt - 1])
+                    continue
+                raise
+            try:
+                if response.status_code in RETRYABLE_STATUS and attempt < tries:
+                    response.close()
+                    self._sleep(BACKOFF_S[attempt - 1])
+                    continue
+                if response.status_code not in expected:
+                    body = self._read_body(method, url, response)
+                    raise status_error(method, url, response.status_code, response.headers, body)
+                if stream_to is not None:
+                    self._stream_body(method, url, response, stream_to)
+                    body = b""
+                else:
+                    body = self._read_body(method, url, response)
+                return HttpResponse(method, url, response.status_code, response.headers, body)
+            finally:
+                response.close()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send(self, method, url, auth):
+        headers = {}
+        if auth is not None:
+            headers["Authorization"] = basic_auth_header(*auth)
+        elif self.session_token:
+            headers[SESSION_HEADER] = self.session_token
+        self.requests_sent += 1
+        try:
+            return self._http.request(method, url, headers=headers, timeout=self.request_timeout, stream=True,
+                                      allow_redirects=False)
+        except requests_exceptions.SSLError as exc:
+            raise VeeamEmTlsError(
+                "TLS connection to %s failed: %s. If Enterprise Manager uses a self-signed or private-CA "
+                "certificate, set ca_path to the PEM file of that CA (recommended), or set "
+                "validate_certs: false to skip the check." % (url, _reason(exc))
+            )
+        except (requests_exceptions.ConnectTimeout, requests_exceptions.ReadTimeout):
+            raise VeeamEmRequestTimeout(
+                "%s %s got no answer within request_timeout=%s s (the limit for one HTTP request, not the "
+                "wait budget). Raise request_timeout if Enterprise Manager is slow, or check the network."
+                % (method, url, _seconds(self.request_timeout))
+            )
+        except requests_exceptions.ConnectionError as exc:
+            raise VeeamEmTransportError(
+                "Could not connect to %s: %s. Check url (Enterprise Manager listens on port 9398) and that "
+                "the service is running and reachable." % (url, _reason(exc))
+            )
+        except requests_exceptions.RequestException as exc:
+            raise VeeamEmTransportError("%s %s failed: %s" % (method, url, _reason(exc)))
+
+    def _chunks(self, method, url, response):
+        try:
+            for chunk in response.iter_content(CHUNK_BYTES):
+                yield chunk
+        except (requests_exceptions.ConnectionError, requests_exceptions.ChunkedEncodingError) as exc:
+            # requests raises ConnectionError for a read timeout while streaming, too.
+            if "timed out" in str(exc).lower():
+                raise VeeamEmRequestTimeout(
+                    "%s %s: the answer stopped for longer than request_timeout=%s s."
+                    % (method, url, _seconds(self.request_timeout)))
+            raise VeeamEmTransportError("%s %s: the connection broke while reading the answer: %s"
+                                        % (method, url, _reason(exc)))
+
+    def _read_body(self, method, url, response):
+        parts = []
+        size = 0
+        for chunk in self._chunks(method, url, response):
+            size += len(chunk)
+            if size > MAX_DOCUMENT_BYTES:
+                raise VeeamEmFormatError(
+                    "The response to %s %s is larger than %d MiB, far more than any Enterprise Manager "
+                    "document; refused." % (method, url, MAX_DOCUMENT_BYTES // (1024 * 1024)))
+            parts.append(chunk)
+        return b"".join(parts)
+
+    def _stream_body(self, method, url, response, stream):
+        for chunk in self._chunks(method, url, response):
+            stream.feed(chunk)
+        stream.close()
+
+
+def _reason(exc):
+    """The innermost readable reason of a requests/urllib3 exception, without URLs' userinfo."""
+    reason = exc
+    for dummy in range(5):
+        nested = getattr(reason, "reason", None) or (reason.args[0] if getattr(reason, "args", None) else None)
+        if nested is None or nested is reason or isinstance(nested, str):
+            break
+        reason = nested
+    text = str(reason)
+    # urllib3 prefixes with the connection object's repr; keep the human part.
+    if ">: " in text:
+        text = text.split(">: ", 1)[1]
+    return text.strip("()'\" ") or exc.__class__.__name__
+
+
+def _seconds(value):
+    return ("%g" % value) if isinstance(value, float) else str(value)

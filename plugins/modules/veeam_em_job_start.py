@@ -1,0 +1,312 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, seedops
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: veeam_em_job_start
+short_description: Start a Veeam job through Enterprise Manager and wait for it to start or to complete
+version_added: 0.1.0
+description:
+  - Finds a backup, replica or backup copy job by name or id, starts it through Veeam Backup Enterprise Manager
+    (a backup copy job through its Sync action) and waits, as asked, until Enterprise Manager has started it or until
+    the run has ended.
+  - A job that is already running is not started again; the module reports that run with RV(changed=false).
+  - 'What each combination waits for and returns:'
+  - 'O(wait=false): returns right after Enterprise Manager accepted the start. RV(task) is the task handle
+    (state V(Running)), RV(session) is V(null), RV(changed=true).'
+  - 'O(wait=true), O(wait_for=start) (the default): waits until the start task is V(Finished) (not merely
+    V(OperationFinished), when Enterprise Manager has not yet collected the data). Fails if the task reports
+    failure. RV(session) is V(null).'
+  - 'O(wait=true), O(wait_for=completion): after the task, finds the session that this start created and waits
+    until it is V(Stopped). Result V(Failed) fails the task (with RV(changed=true) and the session''s failure
+    message in RV(msg)); V(Warning) succeeds with an Ansible warning; V(Success) succeeds.'
+  - 'Job already running: no start request is sent, RV(changed=false) and RV(session) is that run; with
+    O(wait_for=completion) the module waits for that run to end and reports its result.'
+  - 'When O(timeout) runs out the task fails with RV(changed=true) if the start was sent, a message that says
+    "Timed out after N s" and what it was waiting for, and the last RV(task) and RV(session) seen, so that a later
+    task can keep tracking them.'
+author:
+  - seedops (@seedops)
+extends_documentation_fragment:
+  - seedops.veeam_em.connection
+  - seedops.veeam_em.attributes
+  - seedops.veeam_em.attributes.actiongroup
+attributes:
+  check_mode:
+    support: full
+    details:
+      - In check mode nothing is sent to Enterprise Manager but reads; RV(changed) says whether the job would be started.
+  diff_mode:
+    support: none
+options:
+  name:
+    description:
+      - Exact (case-sensitive) name of the job. Exactly one of O(name) and O(id) is required.
+    type: str
+  id:
+    description:
+      - The job's GUID, or its UID V(urn:veeam:Job:<GUID>).
+    type: str
+  backup_server:
+    description:
+      - Name of the backup server that owns the job, to choose between jobs of the same name on several backup servers.
+    type: str
+  wait:
+    description:
+      - Whether to wait at all. With V(false) the module returns the task handle as soon as Enterprise Manager accepted
+        the start.
+    type: bool
+    default: true
+  wait_for:
+    description:
+      - V(start) waits until Enterprise Manager has started the job (its task is V(Finished)).
+      - V(completion) waits until the job's run has ended and reports its result.
+    type: str
+    choices: [start, completion]
+    default: start
+  timeout:
+    description:
+      - The whole wait budget in seconds, from the start of the module to the awaited state.
+      - This is not the limit of one HTTP request; that is O(request_timeout).
+    type: int
+    default: 900
+    aliases: [wait_timeout]
+  poll_interval:
+    description:
+      - Seconds between two polls of the task or session. The first polls come sooner (after 0.5, 1 and 2 seconds) so
+        that short tasks return promptly.
+    type: float
+    default: 5
+notes:
+  - Starting a job needs an account with the Enterprise Manager Portal Administrator role.
+  - Enterprise Manager expires an idle logon session after 15 minutes; during long waits the module keeps it alive by
+    polling and logs on again if it expired anyway.
+seealso:
+  - module: seedops.veeam_em.veeam_em_job_info
+  - name: Enterprise Manager REST API, starting a job
+    description: The Veeam documentation of the start action and its task.
+    link: https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionstart.html
+"""
+
+EXAMPLES = r"""
+- name: Back up the database server before patching, and stop if the backup fails
+  seedops.veeam_em.veeam_em_job_start:
+    url: https://em01.example.com:9398
+    username: CORP\backupadmin
+    password: "{{ vault_em_password }}"
+    ca_path: /etc/pki/em01-ca.pem
+    name: DB Backup
+    backup_server: vbr01.corp.example.com
+    wait_for: completion
+    timeout: 7200
+    poll_interval: 30
+  register: backup
+
+- name: Report how it ended
+  ansible.builtin.debug:
+    msg: "{{ backup.session.name }}: {{ backup.session.result }} after {{ backup.elapsed }} s"
+
+- name: Start several jobs, each once it is accepted (connection options set once)
+  module_defaults:
+    group/seedops.veeam_em.veeam_em:
+      url: https://em01.example.com:9398
+      username: CORP\backupadmin
+      password: "{{ vault_em_password }}"
+      ca_path: /etc/pki/em01-ca.pem
+  block:
+    - name: Start the nightly jobs
+      seedops.veeam_em.veeam_em_job_start:
+        name: "{{ item }}"
+      loop:
+        - Fileserver Backup
+        - Exchange Backup
+        - SQL Replication
+
+- name: Fire and forget; keep the task handle
+  seedops.veeam_em.veeam_em_job_start:
+    url: https://em01.example.com:9398
+    username: CORP\backupadmin
+    password: "{{ vault_em_password }}"
+    id: 5658281f-625e-4627-89dd-d2a0c48be99e
+    wait: false
+  register: started
+
+- name: Would the job be started? (check mode sends nothing)
+  seedops.veeam_em.veeam_em_job_start:
+    url: https://em01.example.com:9398
+    username: CORP\backupadmin
+    password: "{{ vault_em_password }}"
+    name: DB Backup
+  check_mode: true
+  register: would
+"""
+
+RETURN = r"""
+msg:
+  description: What happened, in one sentence.
+  returned: always
+  type: str
+  sample: "Job 'DB Backup' ran: session DB Backup@2026-11-29 20:00:24.003406 ended with result Success."
+job:
+  description: The job, the same dict as an element of RV(seedops.veeam_em.veeam_em_job_info#module:jobs).
+  returned: when the job was found
+  type: dict
+  contains:
+    id:
+      description: The job's GUID.
+      type: str
+    uid:
+      description: The job's UID.
+      type: str
+    name:
+      description: Job name.
+      type: str
+    job_type:
+      description: V(Backup), V(Replica), V(BackupCopy) or V(ImmediateBackupCopy).
+      type: str
+    platform:
+      description: V(VMware), V(HyperV), V(vCloud) or V(CustomPlatform).
+      type: str
+    description:
+      description: Job description.
+      type: str
+    backup_server:
+      description: Name of the backup server that owns the job.
+      type: str
+    backup_server_id:
+      description: GUID of that backup server.
+      type: str
+    schedule_configured:
+      description: Whether the job has a schedule.
+      type: bool
+    schedule_enabled:
+      description: Whether the schedule is enabled.
+      type: bool
+    next_run:
+      description: Next scheduled run, ISO 8601 in UTC, or V(null).
+      type: str
+    href:
+      description: The job's URL in the Enterprise Manager API.
+      type: str
+task:
+  description: The Enterprise Manager task of the start, as last seen; V(null) when no start was sent.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Task id, for example V(task-3).
+      type: str
+    href:
+      description: The task's URL, to poll it later.
+      type: str
+    state:
+      description: V(Running), V(OperationFinished) or V(Finished).
+      type: str
+    operation:
+      description: V(StartJob), or V(StartJobSync) for a backup copy job.
+      type: str
+    success:
+      description: Whether the task succeeded; V(null) while it runs.
+      type: bool
+    message:
+      description: The task's message.
+      type: str
+session:
+  description:
+    - The job session (run) as last seen, the same dict as RV(seedops.veeam_em.veeam_em_job_info#module:jobs[].last_session).
+    - V(null) when not known (O(wait_for=start) or O(wait=false)).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Session GUID.
+      type: str
+    uid:
+      description: Session UID.
+      type: str
+    name:
+      description: Session name, C(<job name>@<start time>).
+      type: str
+    job_uid:
+      description: UID of the job.
+      type: str
+    job_name:
+      description: Name of the job.
+      type: str
+    job_type:
+      description: Type of the job as the session records it.
+      type: str
+    state:
+      description: V(Starting), V(Working), V(Stopping), V(Pausing), V(Resuming) or V(Stopped).
+      type: str
+    result:
+      description: V(Success), V(Warning) or V(Failed); V(null) while the session runs.
+      type: str
+    progress:
+      description: Progress in percent.
+      type: int
+    creation_time:
+      description: Start time, ISO 8601 in UTC.
+      type: str
+    end_time:
+      description: End time, ISO 8601 in UTC; V(null) while the session runs.
+      type: str
+    failure_message:
+      description: Why the session failed or warned; V(null) when none.
+      type: str
+    is_retry:
+      description: Whether the session is an automatic retry.
+      type: bool
+    href:
+      description: The session's URL in the Enterprise Manager API.
+      type: str
+elapsed:
+  description: Seconds the module spent, from its start to its answer.
+  returned: always
+  type: float
+  sample: 42.31
+"""
+
+from ansible_collections.seedops.veeam_em.plugins.module_utils._job_start import JobStarter, JobStartRequest
+from ansible_collections.seedops.veeam_em.plugins.module_utils._module import VeeamEmModule
+
+
+def build_request(module):
+    params = module.params
+    return JobStartRequest(
+        name=params["name"],
+        job_id=params["id"],
+        backup_server=params["backup_server"],
+        wait=params["wait"],
+        wait_for=params["wait_for"],
+        timeout=params["timeout"],
+        poll_interval=params["poll_interval"],
+        check_mode=module.check_mode,
+    )
+
+
+def main():
+    module = VeeamEmModule(
+        argument_spec=dict(
+            name=dict(type="str"),
+            id=dict(type="str"),
+            backup_server=dict(type="str"),
+            wait=dict(type="bool", default=True),
+            wait_for=dict(type="str", default="start", choices=["start", "completion"]),
+            timeout=dict(type="int", default=900, aliases=["wait_timeout"]),
+            poll_interval=dict(type="float", default=5.0),
+        ),
+        mutually_exclusive=[("name", "id")],
+        required_one_of=[("name", "id")],
+        supports_check_mode=True,
+    )
+    module.run(lambda em, request: JobStarter(em, request, warn=module.warn).run(),
+               prepare=lambda: build_request(module))
+
+
+if __name__ == "__main__":
+    main()
