@@ -21,7 +21,7 @@ PY_VERSION ?= 3.11
 VENV := $(ROOT)/.venv
 BIN := $(VENV)/bin
 VENV_STAMP := $(VENV)/.requirements-dev.stamp
-export PATH := $(BIN):$(PATH)
+export PATH := $(BIN):$(subst $(BIN):,,$(PATH))
 export PIP_NO_INPUT := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # ansible-* tools: no cowsay, no prompts, readable CI logs.
@@ -38,7 +38,7 @@ COLLECTION_LINK := $(COLLECTIONS_PATH)/ansible_collections/$(NAMESPACE)/$(NAME)
 COLLECTION_SRC ?= $(ROOT)
 TEST_TREE := $(BUILD)/ansible-test/ansible_collections/$(NAMESPACE)/$(NAME)
 TEST_TREE_PATHS := plugins meta examples docs/docsite changelogs tests/unit tests/sanity tests/integration \
-	tests/config.yml README.md galaxy.yml LICENSE COPYING CHANGELOG.rst requirements.txt bindep.txt
+	tests/config.yml README.md galaxy.yml LICENSE LICENSES COPYING CHANGELOG.rst requirements.txt bindep.txt
 # The tree lies inside this git work tree, in an ignored directory: without this, ansible-test would take
 # the repository's git as the source of truth and find no files at all in the tree.
 ANSIBLE_TEST := env -C $(TEST_TREE) ANSIBLE_TEST_CONTENT_ROOT=$(TEST_TREE) $(BIN)/ansible-test
@@ -51,6 +51,7 @@ INTEGRATION_CONFIG := tests/integration/integration_config.yml
 SANITY_ARGS ?=
 UNITS_ARGS ?=
 INTEGRATION_ARGS ?=
+SYSTEM_TESTS ?= tests/system
 PYTEST_ARGS ?=
 LINT_ARGS ?=
 DEMO_ARGS ?=
@@ -126,17 +127,19 @@ units: venv ansible-test-tree get-pip
 	echo "== ansible-test units --venv --python $(PY_VERSION)"; \
 	$(ANSIBLE_TEST) units --venv --python $(PY_VERSION) $(UNITS_ARGS)
 
-# The module_utils are imported as ansible_collections.seedops.veeam_em.plugins.module_utils.* through
-# build/collections; coverage follows that package name (the files are reached through the symlink).
+# The module_utils are imported as ansible_collections.seedops.veeam_em.plugins.module_utils.* through the
+# build/collections symlink; coverage resolves symlinks, so the real directory is the one to measure (files
+# never imported then show up with 0%).
 system: venv collection-link
-	@if [[ ! -d $(ROOT)/tests/system ]]; then echo "== system: no tests/system yet, nothing to run"; exit 0; fi
-	@mkdir -p $(BUILD)/coverage
+	@if [[ -z "$$(find $(SYSTEM_TESTS) -name 'test_*.py' 2>/dev/null | head -n 1)" ]]; then \
+		echo "== system: no $(SYSTEM_TESTS)/**/test_*.py yet, nothing to run"; exit 0; fi; \
+	mkdir -p $(BUILD)/coverage; \
+	echo "== pytest $(SYSTEM_TESTS) with coverage of plugins/module_utils"; \
 	cd $(ROOT) && COVERAGE_FILE=$(BUILD)/coverage/system.coverage ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_PATH) \
-		$(BIN)/python -m pytest tests/system \
-		--cov=ansible_collections.$(NAMESPACE).$(NAME).plugins.module_utils \
+		$(BIN)/python -m pytest $(SYSTEM_TESTS) --cov=$(ROOT)/plugins/module_utils \
 		--cov-report=term-missing --cov-report=xml:$(BUILD)/coverage/system.xml $(PYTEST_ARGS)
 
-integration: venv ansible-test-tree collection-link
+integration: venv ansible-test-tree
 	@if [[ -z "$$(find $(TEST_TREE)/tests/integration/targets -mindepth 1 -maxdepth 1 -type d 2>/dev/null | head -n 1)" ]]; then \
 		echo "== integration: no targets in tests/integration/targets yet, nothing to run"; exit 0; fi; \
 	echo "== ansible-test integration --local --python $(PY_VERSION) against the EM simulator"; \
@@ -152,14 +155,14 @@ changelog: venv
 
 docs-lint: venv collection-link
 	cd $(COLLECTION_LINK) && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_PATH) \
-		antsibull-docs lint-collection-docs --plugin-docs --skip-rstcheck .
+		antsibull-docs lint-collection-docs --plugin-docs .
 
 lint: venv collection-link
 	@paths=$$(cd $(ROOT) && for p in examples tests/integration; do [[ -d $$p ]] && echo $$p; done || true); \
 	if [[ -z "$$paths" ]]; then echo "== lint: no examples/ or tests/integration/ yet, nothing to lint"; exit 0; fi; \
 	echo "== ansible-lint --profile production $$paths"; \
 	cd $(ROOT) && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_PATH) \
-		ansible-lint --profile production --offline --exclude $(INTEGRATION_CONFIG) $(LINT_ARGS) $$paths
+		ansible-lint $$paths --profile production --offline --exclude $(INTEGRATION_CONFIG) $(LINT_ARGS)
 
 build: venv
 	@mkdir -p $(DIST)
@@ -177,7 +180,7 @@ ee: venv build
 		"ansible-builder build -f meta/execution-environment.yml --context build/ee -t $(NAMESPACE)-$(NAME)-ee"
 
 docs: venv collection-link
-	@rm -rf $(BUILD)/docs
+	@rm -rf $(BUILD)/docs && mkdir -p -m 0755 $(BUILD)/docs
 	cd $(ROOT) && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_PATH) \
 		antsibull-docs sphinx-init --use-current --dest-dir $(BUILD)/docs --fail-on-error --lenient $(NAMESPACE).$(NAME)
 	cd $(BUILD)/docs && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_PATH) ./build.sh
@@ -185,7 +188,8 @@ docs: venv collection-link
 
 demo: venv collection-link
 	@test -f $(ROOT)/examples/demo.yml || { echo "ERROR: examples/demo.yml is missing" >&2; exit 1; }
-	cd $(ROOT) && $(WITH_SIMULATOR) --vars-file $(BUILD)/demo-vars.yml -- \
+	@# examples/demo.yml takes em_url, em_ca_path, em_username, em_password
+	cd $(ROOT) && $(WITH_SIMULATOR) --vars-prefix em_ --vars-file $(BUILD)/demo-vars.yml -- \
 		env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_PATH) \
 		ansible-playbook examples/demo.yml -e @$(BUILD)/demo-vars.yml $(DEMO_ARGS)
 

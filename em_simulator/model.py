@@ -109,6 +109,7 @@ class JobSession:
     stopping_s: float = 0.0
     stop_result: str = "Failed"
     stop_message: str = ""
+    index: int = 0  # creation order, used by the query service
 
     @property
     def is_replica(self) -> bool:

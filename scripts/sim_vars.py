@@ -3,7 +3,10 @@
 
   sim_vars.py --check STATE        exit 0 when STATE holds complete JSON with url and ca_path
   sim_vars.py --shell STATE        print EM_SIM_URL=... and EM_SIM_CA_PATH=... as shell assignments
-  sim_vars.py --write FILE STATE   write FILE: YAML variables for playbooks and ansible-test integration
+  sim_vars.py [--prefix P] --write FILE STATE
+                                   write FILE: YAML variables for playbooks and ansible-test integration,
+                                   named P + url, ca_path, username, password, portal_user, portal_password
+                                   (P defaults to veeam_em_)
 """
 
 import json
@@ -13,10 +16,10 @@ import sys
 
 # The simulator's default accounts (docs/dev/contracts.md).
 ACCOUNTS = {
-    'veeam_em_username': 'admin',
-    'veeam_em_password': 'Secr3t&P@ss:word',
-    'veeam_em_portal_user': 'portaluser',
-    'veeam_em_portal_password': 'User&P@ss:1',
+    'username': 'admin',
+    'password': 'Secr3t&P@ss:word',
+    'portal_user': 'portaluser',
+    'portal_password': 'User&P@ss:1',
 }
 
 
@@ -31,6 +34,9 @@ def load(state_file):
 
 
 def main(argv):
+    prefix = 'veeam_em_'
+    if len(argv) >= 2 and argv[0] == '--prefix':
+        prefix, argv = argv[1], argv[2:]
     if len(argv) == 2 and argv[0] == '--check':
         try:
             load(argv[1])
@@ -44,8 +50,9 @@ def main(argv):
         return 0
     if len(argv) == 3 and argv[0] == '--write':
         state = load(argv[2])
-        data = {'veeam_em_url': state['url'], 'veeam_em_ca_path': state['ca_path']}
+        data = {'url': state['url'], 'ca_path': state['ca_path']}
         data.update(ACCOUNTS)
+        data = {prefix + key: value for key, value in data.items()}
         os.makedirs(os.path.dirname(os.path.abspath(argv[1])), exist_ok=True)
         with open(argv[1], 'w', encoding='utf-8') as handle:
             handle.write('# Written by scripts/sim_vars.py for the running EM simulator; do not commit.\n')

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Run a command while the EM simulator runs, and always stop the simulator afterwards.
 #
-# Usage: scripts/with-simulator.sh [--vars-file FILE] -- COMMAND [ARG ...]
+# Usage: scripts/with-simulator.sh [--vars-prefix PREFIX] [--vars-file FILE ...] -- COMMAND [ARG ...]
 #
 # Starts `python -m em_simulator --port 0 --tls-dir ... --state-file ...` in the background, waits until it
 # has written its state file ({"url": ..., "ca_path": ..., "pid": ...}), exports EM_SIM_URL and
-# EM_SIM_CA_PATH, writes FILE (when given) with the connection variables for playbooks
-# (veeam_em_url, veeam_em_ca_path, the default accounts), runs COMMAND and returns its exit status.
+# EM_SIM_CA_PATH, writes each FILE with the connection variables for playbooks (PREFIXurl, PREFIXca_path,
+# PREFIXusername, PREFIXpassword, PREFIXportal_user, PREFIXportal_password; PREFIX defaults to veeam_em_,
+# and --vars-prefix applies to the --vars-file options after it), runs COMMAND and returns its exit status.
 # A trap stops the simulator on every exit path (success, failure, Ctrl-C, TERM).
 #
 # Environment: PYTHON (default .venv/bin/python), SIM_TLS_DIR (build/sim-tls),
@@ -24,16 +25,18 @@ state_file=${SIM_STATE_FILE:-$root/build/sim-state.json}
 log_file=${SIM_LOG:-$root/build/sim.log}
 timeout=${SIM_START_TIMEOUT:-60}
 vars_files=()
+vars_prefix=veeam_em_
 
 while (($#)); do
     case $1 in
-        --vars-file) vars_files+=("$2"); shift 2 ;;
+        --vars-prefix) vars_prefix=$2; shift 2 ;;
+        --vars-file) vars_files+=("$vars_prefix" "$2"); shift 2 ;;
         --) shift; break ;;
         *) break ;;
     esac
 done
 if ((!$#)); then
-    echo "usage: $0 [--vars-file FILE] -- COMMAND [ARG ...]" >&2
+    echo "usage: $0 [--vars-prefix PREFIX] [--vars-file FILE ...] -- COMMAND [ARG ...]" >&2
     exit 2
 fi
 
@@ -41,6 +44,7 @@ mkdir -p "$tls_dir" "$(dirname "$state_file")" "$(dirname "$log_file")"
 rm -f "$state_file"
 
 sim_pid=
+cmd_pid=
 stop_simulator() {
     local status=$?
     trap - EXIT INT TERM HUP
@@ -60,9 +64,19 @@ stop_simulator() {
     rm -f "$state_file"
     exit "$status"
 }
+# On INT/TERM/HUP: pass TERM on to the command (it runs in the background so that the signal is handled
+# at once rather than when the command ends), then exit, which stops the simulator.
+on_signal() {
+    if [[ -n $cmd_pid ]] && kill -0 "$cmd_pid" 2>/dev/null; then
+        kill -TERM "$cmd_pid" 2>/dev/null || true
+        wait "$cmd_pid" 2>/dev/null || true
+    fi
+    exit "$1"
+}
 trap stop_simulator EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
+trap 'on_signal 129' HUP
 
 # shellcheck disable=SC2086  # SIM_ARGS is a list of words on purpose
 "$python" -m em_simulator --host 127.0.0.1 --port 0 --tls-dir "$tls_dir" --state-file "$state_file" \
@@ -89,13 +103,16 @@ done
 eval "$("$python" "$here/sim_vars.py" --shell "$state_file")"
 export EM_SIM_URL EM_SIM_CA_PATH
 echo "with-simulator: simulator ready at $EM_SIM_URL (CA $EM_SIM_CA_PATH)"
-for vars_file in "${vars_files[@]}"; do
-    "$python" "$here/sim_vars.py" --write "$vars_file" "$state_file"
-    echo "with-simulator: wrote $vars_file"
+for ((i = 0; i < ${#vars_files[@]}; i += 2)); do
+    "$python" "$here/sim_vars.py" --prefix "${vars_files[i]}" --write "${vars_files[i + 1]}" "$state_file"
+    echo "with-simulator: wrote ${vars_files[i + 1]} (${vars_files[i]}* variables)"
 done
 
 set +e
-"$@"
+"$@" &
+cmd_pid=$!
+wait "$cmd_pid"
 status=$?
+cmd_pid=
 set -e
 exit "$status"

@@ -116,12 +116,14 @@ class Transport(object):
         # EM answers XML without an Accept header too, but asking for it avoids the 9.5 U4 bug where any
         # mention of application/json in Accept broke XML bodies (em_api.md, section 1).
         self._http.headers["Accept"] = "application/xml"
+        # Passed with every request, not set on the Session: requests lets REQUESTS_CA_BUNDLE or
+        # CURL_CA_BUNDLE from the environment override Session.verify, which would silently drop ca_path.
         if not validate_certs:
-            self._http.verify = False
+            self._verify = False
         elif ca_path:
-            self._http.verify = ca_path
+            self._verify = ca_path
         else:
-            self._http.verify = True
+            self._verify = True
         self.session_token = None
         self.requests_sent = 0
 
@@ -171,7 +173,7 @@ class Transport(object):
         self.requests_sent += 1
         try:
             return self._http.request(method, url, headers=headers, timeout=self.request_timeout, stream=True,
-                                      allow_redirects=False)
+                                      allow_redirects=False, verify=self._verify)
         except requests_exceptions.SSLError as exc:
             raise VeeamEmTlsError(
                 "TLS connection to %s failed: %s. If Enterprise Manager uses a self-signed or private-CA "

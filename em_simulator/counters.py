@@ -1,0 +1,58 @@
+"""Thread-safe request and activity counters (contract "Control API")."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any
+
+
+class Counters:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._requests: Counter[str] = Counter()
+            self._total = 0
+            self._simple: Counter[str] = Counter()
+            self._actions: Counter[str] = Counter()
+            self._starts_by_job: Counter[str] = Counter()
+            self._faults: Counter[str] = Counter()
+
+    def request(self, method: str, path: str) -> None:
+        with self._lock:
+            self._requests[f"{method} {path}"] += 1
+            self._total += 1
+
+    def bump(self, name: str, n: int = 1) -> None:
+        with self._lock:
+            self._simple[name] += n
+
+    def action(self, action: str) -> None:
+        with self._lock:
+            self._actions[action] += 1
+
+    def start(self, job_name: str) -> None:
+        with self._lock:
+            self._starts_by_job[job_name] += 1
+
+    def fault(self, kind: str) -> None:
+        with self._lock:
+            self._faults[kind] += 1
+
+    def snapshot(self, live_sessions: int) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "requests": dict(self._requests),
+                "requests_total": self._total,
+                "logons": self._simple["logons"],
+                "failed_logons": self._simple["failed_logons"],
+                "logoffs": self._simple["logoffs"],
+                "live_sessions": live_sessions,
+                "expired_sessions": self._simple["expired_sessions"],
+                "actions": dict(self._actions),
+                "starts_by_job": dict(self._starts_by_job),
+                "faults": dict(self._faults),
+            }

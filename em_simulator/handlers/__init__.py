@@ -1,0 +1,52 @@
+"""Route tables: the EM API under /api and the control API under /_sim."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from ..httpio import Router
+from . import control, jobs, logon, query, servers, sessions, tasks
+
+
+def api_router() -> Router:
+    r = Router()
+    r.add("GET", "/api", logon.entry_point, auth=False)
+    r.add("POST", "/api/sessionMngr", logon.logon, auth=False)
+    r.add("GET", "/api/logonSessions", logon.list_sessions)
+    r.add("GET", "/api/logonSessions/{session_id}", logon.get_session)
+    r.add("DELETE", "/api/logonSessions/{session_id}", logon.logoff)
+    r.add("GET", "/api/backupServers", servers.list_servers)
+    r.add("GET", "/api/backupServers/{server_id}", servers.get_server)
+    r.add("GET", "/api/backupServers/{server_id}/jobs", servers.server_jobs)
+    # em_api.md §3: "/jobs (all)" is unavailable to a Portal User.
+    r.add("GET", "/api/jobs", jobs.list_jobs, admin=True)
+    r.add("GET", "/api/jobs/{job_id}", jobs.get_job, admin=True)
+    r.add("POST", "/api/jobs/{job_id}", jobs.job_action, admin=True)
+    r.add("GET", "/api/jobs/{job_id}/includes", jobs.job_includes, admin=True)
+    r.add("GET", "/api/jobs/{job_id}/backupSessions", partial(jobs.job_sessions, kind="backup"), admin=True)
+    r.add("GET", "/api/jobs/{job_id}/replicaSessions", partial(jobs.job_sessions, kind="replica"), admin=True)
+    r.add("GET", "/api/backupSessions", partial(sessions.list_sessions, kind="backup"))
+    r.add("GET", "/api/backupSessions/{session_id}", partial(sessions.get_session, kind="backup"))
+    r.add("POST", "/api/backupSessions/{session_id}", sessions.stop_session)
+    r.add("GET", "/api/replicaSessions", partial(sessions.list_sessions, kind="replica"))
+    r.add("GET", "/api/replicaSessions/{session_id}", partial(sessions.get_session, kind="replica"))
+    r.add("GET", "/api/tasks", tasks.list_tasks)
+    r.add("GET", "/api/tasks/{task_id}", tasks.get_task)
+    r.add("DELETE", "/api/tasks/{task_id}", tasks.delete_task)
+    r.add("GET", "/api/querySvc", query.query_svc)
+    r.add("GET", "/api/query", query.query)
+    return r
+
+
+def control_router() -> Router:
+    r = Router()
+    r.add("GET", "/_sim/health", control.health, auth=False)
+    r.add("GET", "/_sim/counters", control.counters, auth=False)
+    r.add("POST", "/_sim/reset", control.reset, auth=False)
+    r.add("GET", "/_sim/faults", control.list_faults, auth=False)
+    r.add("POST", "/_sim/faults", control.add_fault, auth=False)
+    r.add("DELETE", "/_sim/faults", control.clear_faults, auth=False)
+    r.add("GET", "/_sim/config", control.get_config, auth=False)
+    r.add("POST", "/_sim/config", control.set_config, auth=False)
+    r.add("POST", "/_sim/expire-sessions", control.expire_sessions, auth=False)
+    return r

@@ -1,0 +1,64 @@
+"""Helpers shared by the EM endpoint handlers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+from .. import xmlout
+from ..clock import fmt_utc
+from ..httpio import HttpError, Request, Response
+from ..model import JobSession
+
+if TYPE_CHECKING:
+    from ..app import App
+
+XML_TYPE = "application/xml; charset=utf-8"
+# em_api.md §2: 401 answers carry this challenge.
+WWW_AUTHENTICATE = ("WWW-Authenticate", "Basic Realm=RestSvc")
+
+
+def render(app: "App", req: Request, element: str) -> bytes:
+    s = app.state.settings
+    doc = xmlout.document(element, declaration=s["xml_declaration"], xsi=s["xsi_namespaces"])
+    return doc.replace(xmlout.BASE, xmlout.href(req.base)).encode("utf-8")
+
+
+def xml(app: "App", req: Request, element: str, status: int = 200,
+        headers: Iterable[tuple[str, str]] = ()) -> Response:
+    return Response(status, render(app, req, element), XML_TYPE, list(headers))
+
+
+def cached_xml(app: "App", req: Request, key: str, build: "callable") -> Response:  # type: ignore[valid-type]
+    s = app.state.settings
+    full_key = f"{key}|{s['xml_declaration']}|{s['xsi_namespaces']}"
+
+    def doc() -> str:
+        return xmlout.document(build(), declaration=s["xml_declaration"], xsi=s["xsi_namespaces"])
+    return Response(200, app.state.catalog.cached(full_key, xmlout.href(req.base), doc), XML_TYPE)
+
+
+def error(app: "App", req: Request, status: int, message: str,
+          headers: Iterable[tuple[str, str]] = ()) -> Response:
+    return xml(app, req, xmlout.error(status, message), status, headers)
+
+
+def entity_format(req: Request) -> bool:
+    """?format=Entity selects the entity representation (em_api.md §4)."""
+    return req.query.get("format", "").lower() == "entity"
+
+
+def not_found(kind: str, ident: str) -> HttpError:
+    # Guess (unknown #2): the wording of a 404 Message.
+    return HttpError(404, f"{kind} with id '{ident}' was not found.")
+
+
+def access_denied() -> HttpError:
+    # em_api.md §3: the docs only call it "the Access denied error" (unknown #2).
+    return HttpError(403, "Access denied.")
+
+
+def session_entity(app: "App", s: JobSession, now: float) -> str:
+    st = s.status(now)
+    clock = app.state.clock
+    end = fmt_utc(clock.utc(st.end_m)) if st.end_m is not None else None
+    return xmlout.session_entity(s, st, fmt_utc(clock.utc(s.start_m)), end)

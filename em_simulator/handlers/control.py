@@ -1,0 +1,79 @@
+"""The control API under /_sim/ (contract "Control API"): JSON, no authentication."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from ..httpio import HttpError, Request, Response
+
+if TYPE_CHECKING:
+    from ..app import App
+
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+def as_json(data: Any, status: int = 200) -> Response:
+    return Response(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), JSON_TYPE)
+
+
+def _body(req: Request) -> Any:
+    if not req.body.strip():
+        return {}
+    try:
+        return json.loads(req.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise HttpError(400, f"request body is not JSON: {exc}") from None
+
+
+def _object(req: Request) -> dict[str, Any]:
+    data = _body(req)
+    if not isinstance(data, dict):
+        raise HttpError(400, "request body must be a JSON object")
+    return data
+
+
+def health(app: "App", req: Request) -> Response:
+    return as_json({"ok": True, "dataset": app.state.dataset.name, "jobs": len(app.state.catalog.jobs)})
+
+
+def counters(app: "App", req: Request) -> Response:
+    return as_json(app.state.counters_snapshot())
+
+
+def reset(app: "App", req: Request) -> Response:
+    app.state.reset()
+    return as_json({"ok": True})
+
+
+def list_faults(app: "App", req: Request) -> Response:
+    return as_json(app.state.faults.list())
+
+
+def add_fault(app: "App", req: Request) -> Response:
+    try:
+        rule = app.state.faults.add(_object(req))
+    except ValueError as exc:
+        raise HttpError(400, str(exc)) from None
+    return as_json(rule.to_json(), 201)
+
+
+def clear_faults(app: "App", req: Request) -> Response:
+    app.state.faults.clear()
+    return as_json({"ok": True})
+
+
+def get_config(app: "App", req: Request) -> Response:
+    return as_json(dict(app.state.settings))
+
+
+def set_config(app: "App", req: Request) -> Response:
+    try:
+        settings = app.state.configure(_object(req))
+    except (ValueError, KeyError) as exc:
+        raise HttpError(400, str(exc.args[0]) if exc.args else str(exc)) from None
+    return as_json(settings)
+
+
+def expire_sessions(app: "App", req: Request) -> Response:
+    return as_json({"expired": app.state.expire_all()})

@@ -1,0 +1,53 @@
+"""/api/backupSessions and /api/replicaSessions (em_api.md §8)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .. import xmlout
+from ..httpio import HttpError, Request, Response
+from .common import access_denied, entity_format, not_found, session_entity, xml
+
+if TYPE_CHECKING:
+    from ..app import App
+
+
+def list_sessions(app: "App", req: Request, kind: str) -> Response:
+    state = app.state
+    with state.lock:
+        now = state.clock.now()
+        # get_backupsessions.md: "only returns the sessions ... created for the last 30 days".
+        oldest = state.clock.wall(now) - state.settings["session_list_days"] * 86400.0
+        sessions = [s for s in reversed(state.session_list) if s.kind == kind and s.creation_wall >= oldest]
+        if entity_format(req):
+            plural = "ReplicaJobSessions" if kind == "replica" else "BackupJobSessions"
+            body = xmlout.wrap(plural, "".join(session_entity(app, s, now) for s in sessions))
+        else:
+            body = xmlout.wrap("EntityReferences", "".join(xmlout.session_ref(s) for s in sessions))
+    return xml(app, req, body)
+
+
+def get_session(app: "App", req: Request, session_id: str, kind: str) -> Response:
+    state = app.state
+    s = state.session(session_id)
+    if s is None or s.kind != kind:
+        raise not_found("Replica job session" if kind == "replica" else "Backup job session", session_id)
+    if entity_format(req):
+        return xml(app, req, session_entity(app, s, state.clock.now()))
+    return xml(app, req, xmlout.session_ref(s, "EntityRef"))
+
+
+def stop_session(app: "App", req: Request, session_id: str) -> Response:
+    state = app.state
+    s = state.session(session_id)
+    if s is None or s.kind != "backup":
+        raise not_found("Backup job session", session_id)
+    assert req.logon is not None
+    if not state.is_admin(req.logon):
+        # em_api.md §3: a Portal User may not POST /backupSessions/{ID}?action=stop.
+        raise access_denied()
+    action = (req.query.get("action") or "").lower()
+    if action != "stop":
+        raise HttpError(400, f"Unknown action '{req.query.get('action', '')}'. Supported actions: stop.")
+    task = state.session_stop(req.logon, s)
+    return xml(app, req, xmlout.task(task, task.state(state.clock.now())), 202)

@@ -1,0 +1,340 @@
+"""The mutable world: logon sessions, job sessions, tasks, settings, counters, faults.
+
+One re-entrant lock guards it; request handlers are short, so contention is low.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import threading
+import uuid
+from typing import Any
+
+from .catalog import Catalog
+from .clock import Clock, fmt_session_name_time
+from .config import (JOB_OVERRIDE_KEYS, ROLE_ADMIN, SimulatorConfig, User, validate_job_override,
+                     validate_setting)
+from .counters import Counters
+from .datasets import Dataset, build_default, build_generated, guid
+from .faults import FaultBook
+from .model import (BACKUP, BACKUP_COPY, IMMEDIATE_COPY, REPLICA, Job, JobSession, LogonSession,
+                    Task)
+
+
+class ActionError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+_ACTION_NAMES = {"start": "start", "stop": "stop", "retry": "retry", "sync": "sync",
+                 "togglescheduleenabled": "toggleScheduleEnabled", "clone": "clone"}
+
+
+class SimState:
+    def __init__(self, config: SimulatorConfig) -> None:
+        self.config = config
+        self.clock = Clock()
+        self.lock = threading.RLock()
+        self.settings: dict[str, Any] = config.tunables()
+        self.users = {u.name.casefold(): u for u in config.users}
+        self.dataset: Dataset = (build_generated(config.jobs, config.servers)
+                                 if config.dataset == "generated" else build_default())
+        self.catalog = Catalog(self.dataset, self.clock, self.settings)
+        self.counters = Counters()
+        self.faults = FaultBook()
+        self.epoch = 0
+        self._load_dynamic()
+
+    # ------------------------------------------------------------- lifecycle
+    def _load_dynamic(self) -> None:
+        now = self.clock.now()
+        self.sessions: dict[str, JobSession] = {}
+        self.sessions_by_job: dict[str, list[JobSession]] = {}
+        self.session_list: list[JobSession] = []
+        for seed in sorted(self.dataset.seeds, key=lambda s: -s.age_s):
+            self._add_session(seed.job, seed.id, now - seed.age_s, seed.duration_s, seed.outcome,
+                              seed.failure_message, seed.is_retry)
+        self.tasks: dict[int, Task] = {}
+        self._task_seq = 0
+        self._run_seq = 0
+        self.logons_by_token: dict[str, LogonSession] = {}
+        self.logons_by_id: dict[str, LogonSession] = {}
+
+    def reset(self) -> None:
+        """Contract: counters to zero, faults cleared, job state back to the
+        dataset, logon sessions dropped. Settings and per-job overrides go back to
+        the values the simulator was started with."""
+        with self.lock:
+            self.counters.reset()
+            self.faults.clear()
+            self.settings = self.config.tunables()
+            self.catalog.set_immediate_copy_sync(self.settings["immediate_copy_sync"])
+            self.catalog.restore_defaults()
+            self.epoch += 1
+            self._load_dynamic()
+
+    def configure(self, settings: dict[str, Any]) -> dict[str, Any]:
+        settings = dict(settings)
+        jobs = settings.pop("jobs", None) or {}
+        if not isinstance(jobs, dict):
+            raise ValueError("'jobs' must map job names to settings")
+        checked = {k: validate_setting(k, v) for k, v in settings.items()}
+        checked_jobs = {name: self._check_job_overrides(name, o) for name, o in jobs.items()}
+        with self.lock:
+            self.settings.update(checked)
+            if "immediate_copy_sync" in checked:
+                self.catalog.set_immediate_copy_sync(checked["immediate_copy_sync"])
+            for name, overrides in checked_jobs.items():
+                self._apply_job_overrides(name, overrides)
+            return dict(self.settings)
+
+    def set_job(self, name: str, overrides: dict[str, Any]) -> None:
+        checked = self._check_job_overrides(name, overrides)
+        with self.lock:
+            self._apply_job_overrides(name, checked)
+
+    def _check_job_overrides(self, name: str, overrides: Any) -> dict[str, Any]:
+        if name not in self.catalog.jobs_by_name:
+            raise KeyError(f"no job named {name!r}")
+        if not isinstance(overrides, dict):
+            raise ValueError(f"settings for job {name!r} must be an object")
+        return {k: validate_job_override(k, v) for k, v in overrides.items()}
+
+    def _apply_job_overrides(self, name: str, overrides: dict[str, Any]) -> None:
+        jobs = self.catalog.jobs_by_name[name]
+        rerender = False
+        for job in jobs:
+            for key, value in overrides.items():
+                assert key in JOB_OVERRIDE_KEYS
+                if key == "schedule_enabled" and job.schedule_enabled != value:
+                    rerender = True
+                setattr(job, key, value)
+        if rerender:
+            self.catalog.changed(jobs)
+
+    # --------------------------------------------------------- logon sessions
+    def check_credentials(self, name: str, password: str) -> User | None:
+        user = self.users.get(name.casefold())
+        if user is None or not secrets.compare_digest(user.password.encode(), password.encode()):
+            return None
+        return user
+
+    def logon(self, user: User) -> LogonSession:
+        now = self.clock.now()
+        # em_api.md §2: the token is opaque base64 and is NOT the SessionId GUID.
+        token = base64.b64encode(secrets.token_bytes(16)).decode()
+        ls = LogonSession(session_id=str(uuid.uuid4()), token=token, user=user.name, role=user.role,
+                          created_m=now, last_seen_m=now)
+        with self.lock:
+            self.logons_by_token[token] = ls
+            self.logons_by_id[ls.session_id] = ls
+        self.counters.bump("logons")
+        return ls
+
+    def authenticate(self, token: str | None) -> tuple[LogonSession | None, str]:
+        """Return (session, "") or (None, reason) with reason missing|unknown|expired."""
+        if not token:
+            return None, "missing"
+        with self.lock:
+            ls = self.logons_by_token.get(token)
+            if ls is None:
+                return None, "unknown"
+            now = self.clock.now()
+            if ls.expired or now - ls.last_seen_m > self.settings["idle_timeout_s"]:
+                self._drop_logon(ls, expired=True)
+                return None, "expired"
+            ls.last_seen_m = now
+            return ls, ""
+
+    def _drop_logon(self, ls: LogonSession, expired: bool) -> None:
+        self.logons_by_token.pop(ls.token, None)
+        self.logons_by_id.pop(ls.session_id, None)
+        # em_api.md §7: tasks exist "within the currently existing logon session".
+        for num in [n for n, t in self.tasks.items() if t.owner == ls.session_id]:
+            del self.tasks[num]
+        if expired:
+            self.counters.bump("expired_sessions")
+        else:
+            self.counters.bump("logoffs")
+
+    def expire_token(self, token: str | None) -> None:
+        with self.lock:
+            ls = self.logons_by_token.get(token or "")
+            if ls is not None:
+                ls.expired = True
+
+    def expire_all(self) -> int:
+        with self.lock:
+            live = [ls for ls in self.logons_by_token.values() if not ls.expired]
+            for ls in live:
+                ls.expired = True
+            return len(live)
+
+    def logoff(self, ls: LogonSession, session_id: str) -> bool:
+        with self.lock:
+            if session_id.lower() != ls.session_id:
+                return False
+            self._drop_logon(ls, expired=False)
+            return True
+
+    def live_logons(self) -> list[LogonSession]:
+        with self.lock:
+            now = self.clock.now()
+            timeout = self.settings["idle_timeout_s"]
+            for ls in list(self.logons_by_token.values()):
+                if ls.expired or now - ls.last_seen_m > timeout:
+                    self._drop_logon(ls, expired=True)
+            return list(self.logons_by_token.values())
+
+    def counters_snapshot(self) -> dict[str, Any]:
+        return self.counters.snapshot(len(self.live_logons()))
+
+    @staticmethod
+    def is_admin(ls: LogonSession) -> bool:
+        return ls.role == ROLE_ADMIN
+
+    # ----------------------------------------------------------- job sessions
+    def _add_session(self, job: Job, sid: str, start_m: float, duration_s: float, outcome: str,
+                     failure_message: str, is_retry: bool) -> JobSession:
+        name = f"{job.name}@{fmt_session_name_time(self.clock.utc(start_m))}"
+        s = JobSession(id=sid, job=job, name=name, start_m=start_m,
+                       creation_wall=self.clock.wall(start_m),
+                       starting_s=self.settings["session_starting_s"], duration_s=duration_s,
+                       outcome=outcome, failure_message=failure_message, is_retry=is_retry,
+                       index=len(self.session_list))
+        self.sessions[sid] = s
+        self.sessions_by_job.setdefault(job.id, []).append(s)
+        self.session_list.append(s)
+        return s
+
+    def latest_session(self, job: Job) -> JobSession | None:
+        lst = self.sessions_by_job.get(job.id)
+        return lst[-1] if lst else None
+
+    def session(self, sid: str) -> JobSession | None:
+        return self.sessions.get(sid.lower())
+
+    def _start_session(self, job: Job, now: float, is_retry: bool) -> JobSession:
+        self._run_seq += 1
+        sid = guid("run", self.epoch, job.id, self._run_seq)
+        message = job.failure_message
+        if job.outcome != "Success" and not message:
+            message = ("Error: simulated failure" if job.outcome == "Failed"
+                       else "Warning: simulated warning")
+        s = self._add_session(job, sid, now, job.duration_s, job.outcome, message, is_retry)
+        self.counters.start(job.name)
+        return s
+
+    # ------------------------------------------------------------------ tasks
+    def _new_task(self, ls: LogonSession, operation: str, success: bool, message: str,
+                  related: JobSession | None, now: float) -> Task:
+        # Guess (unknown #8): one global task-N counter, reset by reset().
+        self._task_seq += 1
+        t = Task(num=self._task_seq, owner=ls.session_id, operation=operation, created_m=now,
+                 running_s=self.settings["task_running_s"], collect_s=self.settings["task_collect_s"],
+                 success=success, message=message, related=related)
+        self.tasks[t.num] = t
+        return t
+
+    def task_for(self, ls: LogonSession, task_id: str) -> Task | None:
+        tid = task_id.lower()
+        if not tid.startswith("task-") or not tid[5:].isdigit():
+            return None
+        t = self.tasks.get(int(tid[5:]))
+        if t is None or t.owner != ls.session_id:
+            return None
+        return t
+
+    def tasks_of(self, ls: LogonSession) -> list[Task]:
+        with self.lock:
+            return [t for t in self.tasks.values() if t.owner == ls.session_id]
+
+    def delete_task(self, ls: LogonSession, task_id: str) -> bool:
+        with self.lock:
+            t = self.task_for(ls, task_id)
+            if t is None:
+                return False
+            del self.tasks[t.num]
+            return True
+
+    # ---------------------------------------------------------------- actions
+    def job_action(self, ls: LogonSession, job: Job, action: str) -> Task:
+        name = _ACTION_NAMES.get(action.lower())
+        if name is None:
+            raise ActionError(400, f"Unknown action '{action}'. Supported actions: start, stop, retry, "
+                                   "sync, toggleScheduleEnabled, clone.")
+        if name == "clone":
+            raise ActionError(501, "The clone action is not implemented by the simulator.")
+        with self.lock:
+            self.counters.action(name)
+            now = self.clock.now()
+            s = self.settings
+            allowed = {
+                "start": (BACKUP, REPLICA),
+                "stop": (BACKUP, REPLICA),
+                "retry": (BACKUP, REPLICA),
+                "sync": (BACKUP_COPY, IMMEDIATE_COPY) if s["immediate_copy_sync"] else (BACKUP_COPY,),
+                "toggleScheduleEnabled": (BACKUP, REPLICA, BACKUP_COPY, IMMEDIATE_COPY),
+            }[name]
+            if job.job_type not in allowed:
+                # Guess: the docs only say which links a job type has (get_jobs_id.md).
+                raise ActionError(s["wrong_action_status"],
+                                  f"The '{name}' action is not available for job \"{job.name}\" "
+                                  f"of type {job.job_type}.")
+            if name == "toggleScheduleEnabled":
+                # em_api.md §6: a blind toggle, Operation UpdateJob, Message "Ok".
+                job.schedule_enabled = not job.schedule_enabled
+                self.catalog.changed([job])
+                return self._new_task(ls, "UpdateJob", True, "Ok", None, now)
+            latest = self.latest_session(job)
+            running = latest is not None and latest.status(now).running
+            operation = {"start": "StartJob", "stop": "StopJob", "retry": "RetryJob",
+                         "sync": "StartJobSync"}[name]
+            if name in ("start", "sync", "retry") and running:
+                return self._refuse(ls, operation, s["start_when_running"],
+                                    f'Job "{job.name}" is already running.', now)
+            if name == "retry" and (latest is None or latest.status(now).result != "Failed"):
+                return self._refuse(ls, operation, s["retry_when_not_failed"],
+                                    f'Job "{job.name}" cannot be retried: its last session did not fail.', now)
+            if name == "stop":
+                if not running or latest is None:
+                    return self._refuse(ls, operation, s["stop_when_idle"],
+                                        f'Job "{job.name}" is not running.', now)
+                self._stop_session(latest, now)
+                return self._new_task(ls, operation, True, f'Job "{job.name}" triggered to stop.', None, now)
+            session = self._start_session(job, now, is_retry=(name == "retry"))
+            related = session if job.related_link else None
+            message = {
+                "start": f'Job "{job.name}" triggered to start.',
+                "retry": f'Job "{job.name}" triggered to retry.',
+                # em_api.md §6: the documented sync result Message is "OperationFinished".
+                "sync": "OperationFinished",
+            }[name]
+            return self._new_task(ls, operation, True, message, related, now)
+
+    def session_stop(self, ls: LogonSession, session: JobSession) -> Task:
+        with self.lock:
+            self.counters.action("stopSession")
+            now = self.clock.now()
+            if not session.status(now).running:
+                return self._refuse(ls, "StopJobSession", self.settings["stop_when_idle"],
+                                    f'Job Session "{session.name}" is not running.', now)
+            self._stop_session(session, now)
+            return self._new_task(ls, "StopJobSession", True,
+                                  f'Job Session "{session.name}" triggered to stop.', None, now)
+
+    def _stop_session(self, session: JobSession, now: float) -> None:
+        session.stop_m = now
+        session.stopping_s = self.settings["session_stopping_s"]
+        session.stop_result = self.settings["stop_result"]
+        session.stop_message = self.settings["stop_failure_message"] if session.stop_result != "Success" else ""
+
+    def _refuse(self, ls: LogonSession, operation: str, mode: str, message: str, now: float) -> Task:
+        # Guess (unknowns #5-#7): either an immediate 400 Error or a 202 Task that
+        # ends Finished with Success="false" and this message.
+        if mode == "error_400":
+            raise ActionError(400, message)
+        return self._new_task(ls, operation, False, message, None, now)
