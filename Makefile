@@ -190,8 +190,8 @@ demo: venv collection-link
 	@test -f $(ROOT)/examples/demo.yml || { echo "ERROR: examples/demo.yml is missing" >&2; exit 1; }
 	@# examples/demo.yml takes em_url, em_ca_path, em_username, em_password
 	cd $(ROOT) && $(WITH_SIMULATOR) --vars-prefix em_ --vars-file $(BUILD)/demo-vars.yml -- \
-		env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_PATH) \
-		ansible-playbook examples/demo.yml -e @$(BUILD)/demo-vars.yml $(DEMO_ARGS)
+		env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_PATH) ANSIBLE_LOCALHOST_WARNING=false \
+		ANSIBLE_INVENTORY_UNPARSED_WARNING=false ansible-playbook examples/demo.yml -e @$(BUILD)/demo-vars.yml $(DEMO_ARGS)
 
 bench: venv collection-link
 	@if [[ ! -f $(ROOT)/benchmarks/run.py ]]; then echo "== bench: no benchmarks/run.py yet, nothing to run"; exit 0; fi

@@ -9,6 +9,8 @@ the response layer replaces it with the scheme and Host the client used.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from typing import Iterable
 
@@ -25,12 +27,17 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 
 def text(value: object) -> str:
-    s = _INVALID_XML.sub("", str(value))
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = str(value)
+    if not s.isprintable():  # control characters and non-characters are not allowed in XML
+        s = _INVALID_XML.sub("", s)
+    if "&" in s or "<" in s or ">" in s:
+        s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return s
 
 
 def attr(value: object) -> str:
-    return text(value).replace('"', "&quot;")
+    s = text(value)
+    return s.replace('"', "&quot;") if '"' in s else s
 
 
 def href(value: str) -> str:
@@ -76,6 +83,14 @@ def document(body: str, *, declaration: bool = True, xsi: bool = True) -> str:
         end += 1
     root = body[:end] + ns_attrs(xsi) + body[end:]
     return (DECLARATION if declaration else "") + root
+
+
+def document_list(tag: str, items: Iterable[str], *, declaration: bool = True, xsi: bool = True) -> str:
+    """document(wrap(tag, "".join(items))) in one join: list bodies of 50,000 jobs
+    are 150 MB, so every avoided copy counts."""
+    head = (DECLARATION if declaration else "") + f"<{tag}{ns_attrs(xsi)}>"
+    out = "".join(itertools.chain((head,), items, (f"</{tag}>",)))
+    return out if len(out) > len(head) + len(tag) + 3 else head[:-1] + " />"
 
 
 def wrap(tag: str, inner: str) -> str:
@@ -303,23 +318,29 @@ def _sched_time(hhmm: str, offset_h: int) -> str:
 
 
 def schedule_options(job: Job) -> str:
+    return _schedule_options(job.job_type, job.rich, job.schedule_enabled, job.daily_time, job.utc_offset_h)
+
+
+@functools.lru_cache(maxsize=4096)
+def _schedule_options(job_type: str, rich: bool, schedule_enabled: bool, daily_time: str | None,
+                      utc_offset_h: int) -> str:
     """JobScheduleOptions in the VBR 12+ shape with the "Standart" (sic) wrapper
     (em_api.md §4, jobs_id.md sample); ImmediateBackupCopy uses ImmediateCopyMode."""
-    if job.job_type == IMMEDIATE_COPY:
+    if job_type == IMMEDIATE_COPY:
         return ("<JobScheduleOptions><ImmediateCopyMode>"
-                f'<OptionsContinuous Enabled="{bool_text(job.schedule_enabled)}">{_day_grid("Schedule")}'
+                f'<OptionsContinuous Enabled="{bool_text(schedule_enabled)}">{_day_grid("Schedule")}'
                 "</OptionsContinuous></ImmediateCopyMode></JobScheduleOptions>")
-    hhmm = job.daily_time or "22:00"
-    time_ = _sched_time(hhmm, job.utc_offset_h)
-    offset = f"<TimeOffsetUtc>{job.utc_offset_h}</TimeOffsetUtc>"
+    hhmm = daily_time or "22:00"
+    time_ = _sched_time(hhmm, utc_offset_h)
+    offset = f"<TimeOffsetUtc>{utc_offset_h}</TimeOffsetUtc>"
     days = "".join(f"<Days>{d}</Days>" for d in _DAYS)
-    daily = (f'<OptionsDaily Enabled="{bool_text(job.daily_time is not None)}"><Kind>Everyday</Kind>'
+    daily = (f'<OptionsDaily Enabled="{bool_text(daily_time is not None)}"><Kind>Everyday</Kind>'
              f"{days}<Time>{time_}</Time>{offset}</OptionsDaily>")
     head = ("<RetryOptions><RetryTimes>3</RetryTimes><RetryTimeout>10</RetryTimeout>"
             "<RetrySpecified>true</RetrySpecified></RetryOptions>"
             "<WaitForBackupCompletion>true</WaitForBackupCompletion>"
             "<BackupCompetitionWaitingPeriodMin>180</BackupCompetitionWaitingPeriodMin>")
-    if not job.rich:
+    if not rich:
         # Generated dataset: the same elements, disabled ones left empty, to keep
         # 50,000 jobs in memory and on the wire at a sane size.
         rest = ('<OptionsMonthly Enabled="false" /><OptionsPeriodically Enabled="false" />'
@@ -327,7 +348,7 @@ def schedule_options(job: Job) -> str:
                 '<OptionsDaisyChaining Enabled="false"><PreviousJobUid /></OptionsDaisyChaining>')
         return f"<JobScheduleOptions><Standart>{head}{daily}{rest}</Standart></JobScheduleOptions>"
     months = "".join(f"<Months>{m}</Months>" for m in _MONTHS)
-    monthly = (f'<OptionsMonthly Enabled="false"><Time>{_sched_time("22:00", job.utc_offset_h)}</Time>'
+    monthly = (f'<OptionsMonthly Enabled="false"><Time>{_sched_time("22:00", utc_offset_h)}</Time>'
                f"{offset}<DayNumberInMonth>Fourth</DayNumberInMonth><DayOfWeek>Saturday</DayOfWeek>"
                f"{months}<DayOfMonth>1</DayOfMonth></OptionsMonthly>")
     periodically = (f'<OptionsPeriodically Enabled="false"><Kind>Hours</Kind><FullPeriod>1</FullPeriod>'
@@ -343,6 +364,7 @@ _WIN_EXCLUDES = ("%windir%", "%ProgramFiles%", "%ProgramFiles(x86)%", "%ProgramW
 _LINUX_EXCLUDES = ("/cdrom", "/dev", "/media", "/mnt", "/proc", "/tmp", "/lost+found")
 
 
+@functools.lru_cache(maxsize=2)
 def _guest_processing(per_object: bool) -> str:
     def fs(tag: str, paths: tuple[str, ...]) -> str:
         excluded = "".join(f"<Path>{text(p)}</Path>" for p in paths) if per_object else ""

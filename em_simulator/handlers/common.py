@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from .. import xmlout
 from ..clock import fmt_utc
@@ -28,12 +28,14 @@ def xml(app: "App", req: Request, element: str, status: int = 200,
     return Response(status, render(app, req, element), XML_TYPE, list(headers))
 
 
-def cached_xml(app: "App", req: Request, key: str, build: "callable") -> Response:  # type: ignore[valid-type]
+def cached_list(app: "App", req: Request, key: str, tag: str,
+                items: Callable[[], Iterable[str]]) -> Response:
+    """A big list document, rendered once per base URL until a job changes."""
     s = app.state.settings
     full_key = f"{key}|{s['xml_declaration']}|{s['xsi_namespaces']}"
 
     def doc() -> str:
-        return xmlout.document(build(), declaration=s["xml_declaration"], xsi=s["xsi_namespaces"])
+        return xmlout.document_list(tag, items(), declaration=s["xml_declaration"], xsi=s["xsi_namespaces"])
     return Response(200, app.state.catalog.cached(full_key, xmlout.href(req.base), doc), XML_TYPE)
 
 

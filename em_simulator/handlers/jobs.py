@@ -8,7 +8,7 @@ from .. import xmlout
 from ..httpio import HttpError, Request, Response
 from ..model import Job
 from ..state import ActionError
-from .common import cached_xml, entity_format, not_found, session_entity, xml
+from .common import cached_list, entity_format, not_found, session_entity, xml
 
 if TYPE_CHECKING:
     from ..app import App
@@ -25,10 +25,8 @@ def list_jobs(app: "App", req: Request) -> Response:
     jobs = app.state.catalog.jobs
     if entity_format(req):
         # Inferred root <Jobs> (em_api.md §4, unknown #12), cached: 10,000+ jobs.
-        return cached_xml(app, req, "jobs-entities",
-                          lambda: xmlout.wrap("Jobs", "".join(j.entity_xml for j in jobs)))
-    return cached_xml(app, req, "jobs-refs",
-                      lambda: xmlout.wrap("EntityReferences", "".join(xmlout.job_ref(j) for j in jobs)))
+        return cached_list(app, req, "jobs-entities", "Jobs", lambda: (j.entity_xml for j in jobs))
+    return cached_list(app, req, "jobs-refs", "EntityReferences", lambda: (xmlout.job_ref(j) for j in jobs))
 
 
 def get_job(app: "App", req: Request, job_id: str) -> Response:

@@ -37,6 +37,8 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._waiter import Wa
 
 WAIT_FOR_START = "start"
 WAIT_FOR_COMPLETION = "completion"
+# After a start request whose answer was lost, how long to look for the run it may have created.
+POST_CHECK_GRACE_S = 5.0
 
 
 class JobStartRequest(object):
@@ -143,8 +145,13 @@ class JobStarter(object):
             if isinstance(error, VeeamEmApiError) and (error.status or 0) < 500:
                 raise
             # Never repeated blindly: the POST may have started the job before the answer was lost.
-            # Re-read the job's newest session to learn what really happened.
-            after = latest_session(self.em, self.job)
+            # Re-read the job's newest session to learn what really happened; EM creates the session a
+            # moment after accepting the start, so look for a short while before concluding.
+            grace = Waiter(min(self.request.poll_interval, 1.0),
+                           min(self._clock() + POST_CHECK_GRACE_S, self.started + self.request.timeout),
+                           clock=self._clock, sleep=self._sleep)
+            after = grace.wait(lambda: latest_session(self.em, self.job), lambda item: _is_new(item, before),
+                               initial=latest_session(self.em, self.job)).last
             if _is_new(after, before):
                 self._warn("The start request failed (%s), but the job did start: session %s." % (error, after["name"]))
                 self.result["changed"] = True

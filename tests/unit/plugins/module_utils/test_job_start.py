@@ -1,0 +1,339 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, seedops
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Every path of starting a job (_job_start), as exact sequences of HTTP exchanges."""
+
+from __future__ import annotations
+
+import pytest
+from requests import exceptions as rex
+
+from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
+    VeeamEmError,
+    VeeamEmInputError,
+    VeeamEmJobFailedError,
+    VeeamEmNotFoundError,
+    VeeamEmPermissionError,
+    VeeamEmTaskFailedError,
+    VeeamEmWaitTimeout,
+)
+from ansible_collections.seedops.veeam_em.plugins.module_utils._job_start import JobStarter, JobStartRequest
+from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils import em_xml
+from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils.em_calls import api_get, api_post
+
+NEW = "a1a1a1a1-0000-4000-8000-000000000001"  # the session the start creates
+OLD = "b2b2b2b2-0000-4000-8000-000000000002"  # an earlier, finished run
+NEW_NAME = "DB Backup@2026-11-29 20:00:24.003406"
+START_URL = em_xml.job_href() + "?action=start"
+SYNC_URL = em_xml.job_href() + "?action=sync"
+TRIGGERED = 'Job "DB Backup" triggered to start.'
+
+
+# -- the exchanges of a start ----------------------------------------------------------------------------
+def find_job(**job):
+    return api_get(em_xml.query_url("Job", 'Name=="DB Backup"')).reply(200, em_xml.jobs_page([em_xml.job(**job)]))
+
+
+def newest_session(*sessions, kind="BackupJobSession"):
+    url = em_xml.query_url(kind, 'JobUid=="%s"' % em_xml.JOB_UID, sort_desc="CreationTime", page_size=1)
+    return api_get(url).reply(200, em_xml.sessions_page(list(sessions), kind=kind))
+
+
+def old_run():
+    return em_xml.job_session(OLD, state="Stopped", creation="2026-11-28T20:00:00Z")
+
+
+def new_run(state="Working", **kwargs):
+    return em_xml.job_session(NEW, state=state, **kwargs)
+
+
+def start(url=START_URL, **task):
+    return api_post(url).reply(202, em_xml.task_doc(**task))
+
+
+def poll_task(state="Finished", success=True, message=TRIGGERED, **task):
+    return api_get(em_xml.task_href()).reply(200, em_xml.task_doc(state=state, success=success, message=message,
+                                                                  **task))
+
+
+def poll_session(state="Working", guid=NEW, **session):
+    return api_get(em_xml.session_href(guid)).reply(200, em_xml.job_session_doc(guid, state=state, **session))
+
+
+def run(em, warnings, **options):
+    options.setdefault("name", "DB Backup")
+    return JobStarter(em, JobStartRequest(**options), warn=warnings.append).run()
+
+
+def failure(em, warnings, error_class, **options):
+    with pytest.raises(error_class) as caught:
+        run(em, warnings, **options)
+    return caught.value
+
+
+# -- a job that is already running -----------------------------------------------------------------------
+def test_already_running_job_is_not_started_again(em, http, warnings):
+    http.expect(find_job(), newest_session(new_run()))
+    result = run(em, warnings)
+    assert result["changed"] is False
+    assert (result["task"], result["session"]["id"]) == (None, NEW)
+    assert "is already running (session %s, state Working); it was not started again." % NEW_NAME in result["msg"]
+    assert "POST" not in http.methods
+
+
+def test_already_running_job_with_wait_for_completion_waits_for_that_run(em, http, warnings, clock):
+    http.expect(find_job(), newest_session(new_run()),
+                poll_session(), poll_session(progress=50), poll_session("Stopped"))
+    result = run(em, warnings, wait_for="completion")
+    assert result["changed"] is False
+    assert (result["session"]["state"], result["session"]["result"]) == ("Stopped", "Success")
+    assert result["msg"].endswith("; that run: session %s ended with result Success." % NEW_NAME)
+    assert clock.sleeps == [0.5, 1.0]
+
+
+def test_already_running_run_that_fails_is_a_failure_without_change(em, http, warnings):
+    http.expect(find_job(), newest_session(new_run()), poll_session(),
+                poll_session("Stopped", result="Failed", failure_message="Repository is full"))
+    error = failure(em, warnings, VeeamEmJobFailedError, wait_for="completion")
+    assert error.result["changed"] is False
+    assert "Repository is full" in str(error)
+
+
+def test_already_running_in_check_mode_does_not_wait(em, http, warnings):
+    http.expect(find_job(), newest_session(new_run()))
+    result = run(em, warnings, wait_for="completion", check_mode=True)
+    assert result["changed"] is False
+
+
+# -- check mode and wait: false --------------------------------------------------------------------------
+@pytest.mark.parametrize("before", [[old_run()], []], ids=["ran-before", "never-ran"])
+def test_check_mode_reports_a_change_and_sends_no_start(em, http, warnings, before):
+    http.expect(find_job(), newest_session(*before))
+    result = run(em, warnings, check_mode=True)
+    assert result["changed"] is True
+    assert result["task"] is None
+    assert result["msg"] == "Job 'DB Backup' would be started (check mode: nothing was sent)."
+
+
+def test_wait_false_returns_the_running_task_handle_with_changed_true(em, http, warnings):
+    http.expect(find_job(), newest_session(old_run()), start())
+    result = run(em, warnings, wait=False)
+    assert (result["task"]["state"], result["task"]["href"]) == ("Running", em_xml.task_href())
+    assert result["session"] is None
+    assert "not waiting (wait: false)" in result["msg"]
+    assert result["changed"] is True, "the start was accepted, so something changed (documented: changed=true)"
+
+
+# -- wait_for: start -------------------------------------------------------------------------------------
+def test_wait_for_start_waits_for_finished_not_operation_finished(em, http, warnings, clock):
+    http.expect(find_job(), newest_session(old_run()), start(),
+                poll_task("OperationFinished", message="OperationFinished"),
+                poll_task("OperationFinished", message="OperationFinished"),
+                poll_task("Finished"))
+    result = run(em, warnings)
+    assert result["changed"] is True
+    assert (result["task"]["state"], result["task"]["success"]) == ("Finished", True)
+    assert result["session"] is None
+    assert result["msg"] == "Job 'DB Backup' started (task task-1: %s)." % TRIGGERED
+    assert clock.sleeps == [0.5, 1.0, 2.0]
+    assert result["elapsed"] == 3.5
+
+
+def test_task_that_ends_with_success_false_is_a_task_failure_with_changed_true(em, http, warnings):
+    http.expect(find_job(), newest_session(old_run()), start(),
+                poll_task(success=False, message="Job is disabled."))
+    error = failure(em, warnings, VeeamEmTaskFailedError)
+    assert "could not start job 'DB Backup': task task-1 ended with: Job is disabled." in str(error)
+    assert error.result["changed"] is True
+    assert (error.result["task"]["success"], error.result["task"]["message"]) == (False, "Job is disabled.")
+
+
+def test_backup_copy_job_is_started_through_sync(em, http, warnings):
+    http.expect(find_job(job_type="BackupCopy", platform="CustomPlatform"), newest_session(old_run()),
+                start(SYNC_URL, operation="StartJobSync"),
+                poll_task(operation="StartJobSync", message="Ok"))
+    result = run(em, warnings)
+    assert result["task"]["operation"] == "StartJobSync"
+    assert result["changed"] is True
+
+
+def test_job_without_start_or_sync_link_fails_listing_its_actions(em, http, warnings):
+    http.expect(find_job(actions=("Stop",)), newest_session(old_run()))
+    error = failure(em, warnings, VeeamEmInputError)
+    assert "has neither a Start nor a Sync link" in str(error)
+    assert "It offers: Clone, Create, Edit, Stop, ToggleScheduleEnabled." in str(error)
+    assert error.result["changed"] is False
+    assert error.result["job"]["name"] == "DB Backup"
+
+
+def test_unknown_job_fails_without_change(em, http, warnings):
+    http.expect(api_get(em_xml.query_url("Job", 'Name=="Nightly"')).reply(200, em_xml.empty_page()))
+    error = failure(em, warnings, VeeamEmNotFoundError, name="Nightly")
+    assert (error.result["changed"], error.result["job"]) == (False, None)
+
+
+# -- wait_for: completion --------------------------------------------------------------------------------
+def test_completion_follows_the_tasks_related_session(em, http, warnings):
+    http.expect(find_job(), newest_session(old_run()), start(),
+                poll_task(related=em_xml.session_href(NEW)),
+                poll_session(), poll_session("Stopped"))
+    result = run(em, warnings, wait_for="completion")
+    assert result["changed"] is True
+    assert (result["session"]["id"], result["session"]["result"]) == (NEW, "Success")
+    assert result["msg"] == "Job 'DB Backup' ran: session %s ended with result Success." % NEW_NAME
+    assert warnings == []
+
+
+@pytest.mark.parametrize("before", [[old_run()], []], ids=["ran-before", "never-ran"])
+def test_completion_without_related_link_waits_for_a_session_not_seen_before(em, http, warnings, before):
+    http.expect(find_job(), newest_session(*before), start(), poll_task(),
+                newest_session(*before),
+                newest_session(new_run("Starting")),
+                poll_session(), poll_session("Stopped"))
+    result = run(em, warnings, wait_for="completion")
+    assert (result["session"]["id"], result["session"]["state"]) == (NEW, "Stopped")
+    assert result["changed"] is True
+
+
+def test_replica_job_follows_a_replica_session(em, http, warnings):
+    replica_href = em_xml.session_href(NEW, "ReplicaJobSession")
+    http.expect(find_job(job_type="Replica", platform="VMware"),
+                newest_session(kind="ReplicaJobSession"), start(),
+                poll_task(related=replica_href, related_type="ReplicaJobSession"),
+                api_get(replica_href).reply(200, em_xml.job_session_doc(NEW, state="Stopped", job_type="Replica",
+                                                                        kind="ReplicaJobSession")))
+    result = run(em, warnings, wait_for="completion")
+    assert result["session"]["uid"] == "urn:veeam:ReplicaJobSession:" + NEW
+
+
+def test_failed_run_fails_with_changed_true_and_the_failure_message(em, http, warnings):
+    http.expect(find_job(), newest_session(old_run()), start(), poll_task(related=em_xml.session_href(NEW)),
+                poll_session(),
+                poll_session("Stopped", result="Failed", failure_message="Error: Insufficient space on repository"))
+    error = failure(em, warnings, VeeamEmJobFailedError, wait_for="completion")
+    assert str(error) == ("Job 'DB Backup' ran: session %s ended with result Failed. Error: Insufficient space on "
+                          "repository" % NEW_NAME)
+    assert error.result["changed"] is True
+    assert error.result["session"]["result"] == "Failed"
+    assert error.result["task"]["state"] == "Finished"
+
+
+def test_warning_run_succeeds_with_an_ansible_warning(em, http, warnings):
+    http.expect(find_job(), newest_session(old_run()), start(), poll_task(related=em_xml.session_href(NEW)),
+                poll_session("Stopped", result="Warning", failure_message="VM sql02 is powered off"))
+    result = run(em, warnings, wait_for="completion")
+    assert result["session"]["result"] == "Warning"
+    assert len(warnings) == 1
+    assert "ended with result Warning" in warnings[0] and "VM sql02 is powered off" in warnings[0]
+
+
+# -- timeouts --------------------------------------------------------------------------------------------
+def test_timeout_waiting_for_the_task_fails_with_changed_true_and_the_task(em, http, warnings, clock):
+    http.expect(find_job(), newest_session(old_run()), start(), [poll_task("Running", None, None)] * 5)
+    error = failure(em, warnings, VeeamEmWaitTimeout, timeout=10)
+    assert str(error).startswith("Timed out after 10 s waiting for the start task task-1 to reach Finished "
+                                 "(last state: Running).")
+    assert "was started" in str(error)
+    assert error.result["changed"] is True
+    assert error.result["task"]["state"] == "Running"
+    assert error.result["session"] is None
+    assert error.result["elapsed"] == 10.0
+    assert clock.sleeps == [0.5, 1.0, 2.0, 5.0, 1.5]
+
+
+def test_timeout_waiting_for_the_run_returns_task_and_last_session(em, http, warnings):
+    http.expect(find_job(), newest_session(old_run()), start(), poll_task(related=em_xml.session_href(NEW)),
+                [poll_session(progress=42)] * 6)
+    error = failure(em, warnings, VeeamEmWaitTimeout, timeout=10, wait_for="completion")
+    assert str(error).startswith("Timed out after 10 s waiting for job session %s to end (last state: Working, "
+                                 "progress 42%%)." % NEW_NAME)
+    assert error.result["changed"] is True
+    assert error.result["task"]["state"] == "Finished"
+    assert (error.result["session"]["id"], error.result["session"]["progress"]) == (NEW, 42)
+    assert error.result["elapsed"] == 10.0
+
+
+def test_timeout_waiting_for_the_new_session_to_appear(em, http, warnings):
+    http.expect(find_job(), newest_session(old_run()), start(), poll_task(), [newest_session(old_run())] * 4)
+    error = failure(em, warnings, VeeamEmWaitTimeout, timeout=10, wait_for="completion")
+    assert "Timed out after 10 s waiting for the job session created by the start to appear" in str(error)
+    assert error.result["changed"] is True
+
+
+# -- transient trouble while polling ---------------------------------------------------------------------
+def test_a_dropped_connection_while_polling_is_tolerated(em, http, warnings):
+    http.expect(find_job(), newest_session(old_run()), start(),
+                [api_get(em_xml.task_href()).raises(rex.ConnectionError("Connection reset"))] * 3,
+                poll_task())
+    assert run(em, warnings)["task"]["state"] == "Finished"
+
+
+# -- the start request is lost ---------------------------------------------------------------------------
+LOST_POST = [
+    pytest.param(lambda exchange: exchange.raises(rex.ConnectionError("Connection reset by peer")), id="reset"),
+    pytest.param(lambda exchange: exchange.raises(rex.ReadTimeout("Read timed out.")), id="read-timeout"),
+    pytest.param(lambda exchange: exchange.reply(503, em_xml.error("Service unavailable", 503)), id="503"),
+]
+
+
+@pytest.mark.parametrize("lost", LOST_POST)
+def test_lost_start_answer_but_the_job_started_is_followed_not_posted_again(em, http, warnings, lost):
+    http.expect(find_job(), newest_session(old_run()), lost(api_post(START_URL)), newest_session(new_run()))
+    result = run(em, warnings)
+    assert result["changed"] is True
+    assert (result["task"], result["session"]["id"]) == (None, NEW)
+    assert result["msg"] == "Job 'DB Backup' started (session %s, state Working)." % NEW_NAME
+    assert len(warnings) == 1 and "but the job did start: session %s" % NEW_NAME in warnings[0]
+    assert http.methods.count("POST") == 2  # the logon and the one start
+
+
+def test_lost_start_answer_then_wait_for_completion_follows_that_session(em, http, warnings):
+    http.expect(find_job(), newest_session(old_run()),
+                api_post(START_URL).raises(rex.ConnectionError("Connection reset by peer")),
+                newest_session(new_run()), poll_session(), poll_session("Stopped"))
+    result = run(em, warnings, wait_for="completion")
+    assert result["changed"] is True
+    assert result["session"]["state"] == "Stopped"
+
+
+def test_lost_start_answer_with_wait_false_reports_the_session(em, http, warnings):
+    http.expect(find_job(), newest_session(old_run()),
+                api_post(START_URL).raises(rex.ConnectionError("Connection reset by peer")),
+                newest_session(new_run()))
+    result = run(em, warnings, wait=False)
+    assert result["changed"] is True
+    assert "not waiting" in result["msg"]
+
+
+@pytest.mark.parametrize("lost", LOST_POST)
+@pytest.mark.parametrize("before", [[old_run()], []], ids=["ran-before", "never-ran"])
+def test_lost_start_and_no_new_run_is_a_clear_error_without_change_or_second_post(em, http, warnings, lost, before):
+    http.expect(find_job(), newest_session(*before), lost(api_post(START_URL)), newest_session(*before))
+    error = failure(em, warnings, VeeamEmError)
+    message = str(error)
+    assert message.startswith("Starting job 'DB Backup' failed: ")
+    assert "no new run appeared, so the job was not started; nothing changed" in message
+    assert error.result["changed"] is False
+    assert http.methods.count("POST") == 2
+
+
+def test_start_refused_with_403_is_raised_as_is_without_re_reading(em, http, warnings):
+    http.expect(find_job(), newest_session(old_run()),
+                api_post(START_URL).reply(403, em_xml.error("Access denied.", 403)))
+    error = failure(em, warnings, VeeamEmPermissionError)
+    assert "Access denied." in str(error)
+    assert error.result["changed"] is False
+
+
+# -- request checks --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("options, text", [
+    (dict(timeout=-1), "timeout must be 0 or more"),
+    (dict(poll_interval=0), "poll_interval must be a positive number"),
+    (dict(poll_interval=None), "poll_interval must be a positive number"),
+    (dict(wait_for="end"), "wait_for must be start or completion"),
+    (dict(job_id="not-a-guid"), "is not a job id"),
+])
+def test_request_checks_refuse_bad_options(options, text):
+    with pytest.raises(VeeamEmInputError, match=text):
+        JobStartRequest(**options)
