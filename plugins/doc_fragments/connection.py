@@ -59,7 +59,8 @@ options:
     default: latest
     choices: [latest, v1_5, v1_6, v1_7]
 notes:
-  - The modules talk to Enterprise Manager from where they run, usually the controller
+  - >-
+    The modules talk to Enterprise Manager from where they run, usually the controller
     (C(delegate_to: localhost) or a play on C(localhost)); they need the Python libraries C(requests) and C(lxml) there.
   - Each module run logs on, does its work and logs off, on failure too.
 requirements:

@@ -278,8 +278,7 @@ class EmSession(object):
             for container_name in ("Entities", "Resources", "Refs"):
                 container = _xml.child(root, container_name)
                 if container is not None:
-                    for element in _xml.descendants(container, entity_name):
-                        yield element
+                    yield from _xml.descendants(container, entity_name)
             paging = _xml.child(root, "PagingInfo")
             nxt = _xml.find_link(paging, "Next") if paging is not None else None
             href = nxt["href"] if nxt else None

@@ -196,8 +196,7 @@ class Transport(object):
 
     def _chunks(self, method, url, response):
         try:
-            for chunk in response.iter_content(CHUNK_BYTES):
-                yield chunk
+            yield from response.iter_content(CHUNK_BYTES)
         except (requests_exceptions.ConnectionError, requests_exceptions.ChunkedEncodingError) as exc:
             # requests raises ConnectionError for a read timeout while streaming, too.
             if "timed out" in str(exc).lower():

@@ -14,19 +14,19 @@ description:
   - Finds a backup, replica or backup copy job by name or id, starts it through Veeam Backup Enterprise Manager
     (a backup copy job through its Sync action) and waits, as asked, until Enterprise Manager has started it or until
     the run has ended.
-  - A job that is already running is not started again; the module reports that run with RV(changed=false).
+  - A job that is already running is not started again; the module reports that run with C(changed=false).
   - 'What each combination waits for and returns:'
   - 'O(wait=false): returns right after Enterprise Manager accepted the start. RV(task) is the task handle
-    (state V(Running)), RV(session) is V(null), RV(changed=true).'
+    (state V(Running)), RV(session) is V(null), C(changed=true).'
   - 'O(wait=true), O(wait_for=start) (the default): waits until the start task is V(Finished) (not merely
     V(OperationFinished), when Enterprise Manager has not yet collected the data). Fails if the task reports
     failure. RV(session) is V(null).'
   - 'O(wait=true), O(wait_for=completion): after the task, finds the session that this start created and waits
-    until it is V(Stopped). Result V(Failed) fails the task (with RV(changed=true) and the session''s failure
+    until it is V(Stopped). Result V(Failed) fails the task (with C(changed=true) and the session''s failure
     message in RV(msg)); V(Warning) succeeds with an Ansible warning; V(Success) succeeds.'
-  - 'Job already running: no start request is sent, RV(changed=false) and RV(session) is that run; with
+  - 'Job already running: no start request is sent, C(changed=false) and RV(session) is that run; with
     O(wait_for=completion) the module waits for that run to end and reports its result.'
-  - 'When O(timeout) runs out the task fails with RV(changed=true) if the start was sent, a message that says
+  - 'When O(timeout) runs out the task fails with C(changed=true) if the start was sent, a message that says
     "Timed out after N s" and what it was waiting for, and the last RV(task) and RV(session) seen, so that a later
     task can keep tracking them.'
 author:
@@ -39,7 +39,7 @@ attributes:
   check_mode:
     support: full
     details:
-      - In check mode nothing is sent to Enterprise Manager but reads; RV(changed) says whether the job would be started.
+      - In check mode nothing is sent to Enterprise Manager but reads; C(changed) says whether the job would be started.
   diff_mode:
     support: none
 options:

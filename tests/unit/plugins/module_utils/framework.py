@@ -29,7 +29,10 @@ ABSENT = object()
 
 
 class SentRequest(object):
-    """What the code under test sent: method, URL, the effective headers and the keyword arguments."""
+    """What the code under test sent: method, URL, the effective headers and the keyword arguments.
+
+    ``verify`` is the request's own ``verify`` argument, else the Session's.
+    """
 
     def __init__(self, method, url, headers, kwargs, verify):
         self.method = method
@@ -175,7 +178,7 @@ class HttpExpectations(object):
     def handle(self, session, method, url, **kwargs):
         headers = CaseInsensitiveDict(session.headers)
         headers.update(kwargs.get("headers") or {})
-        sent = SentRequest(method, url, headers, kwargs, session.verify)
+        sent = SentRequest(method, url, headers, kwargs, kwargs.get("verify", session.verify))
         self.sent.append(sent)
         if self.used >= len(self.expected):
             self._fail("Unexpected request #%d: %s %s (all %d expected requests were already made)"

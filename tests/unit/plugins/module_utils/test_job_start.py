@@ -79,7 +79,7 @@ def test_already_running_job_is_not_started_again(em, http, warnings):
     assert result["changed"] is False
     assert (result["task"], result["session"]["id"]) == (None, NEW)
     assert "is already running (session %s, state Working); it was not started again." % NEW_NAME in result["msg"]
-    assert "POST" not in http.methods
+    assert http.methods.count("POST") == 1  # the logon only
 
 
 def test_already_running_job_with_wait_for_completion_waits_for_that_run(em, http, warnings, clock):
@@ -255,7 +255,7 @@ def test_timeout_waiting_for_the_run_returns_task_and_last_session(em, http, war
 
 
 def test_timeout_waiting_for_the_new_session_to_appear(em, http, warnings):
-    http.expect(find_job(), newest_session(old_run()), start(), poll_task(), [newest_session(old_run())] * 4)
+    http.expect(find_job(), newest_session(old_run()), start(), poll_task(), [newest_session(old_run())] * 5)
     error = failure(em, warnings, VeeamEmWaitTimeout, timeout=10, wait_for="completion")
     assert "Timed out after 10 s waiting for the job session created by the start to appear" in str(error)
     assert error.result["changed"] is True
@@ -306,16 +306,36 @@ def test_lost_start_answer_with_wait_false_reports_the_session(em, http, warning
     assert "not waiting" in result["msg"]
 
 
+def test_lost_start_answer_and_the_run_appears_a_moment_later(em, http, warnings, clock):
+    http.expect(find_job(), newest_session(old_run()),
+                api_post(START_URL).raises(rex.ConnectionError("Connection reset by peer")),
+                newest_session(old_run()), newest_session(old_run()), newest_session(new_run("Starting")))
+    result = run(em, warnings)
+    assert (result["changed"], result["session"]["id"]) == (True, NEW)
+    assert clock.sleeps == [0.5, 1.0]
+
+
 @pytest.mark.parametrize("lost", LOST_POST)
 @pytest.mark.parametrize("before", [[old_run()], []], ids=["ran-before", "never-ran"])
-def test_lost_start_and_no_new_run_is_a_clear_error_without_change_or_second_post(em, http, warnings, lost, before):
-    http.expect(find_job(), newest_session(*before), lost(api_post(START_URL)), newest_session(*before))
+def test_lost_start_and_no_new_run_is_a_clear_error_without_change_or_second_post(em, http, warnings, clock, lost,
+                                                                                  before):
+    # The job's newest session is read at once, then for a 5 s grace period (EM creates it a moment late).
+    http.expect(find_job(), newest_session(*before), lost(api_post(START_URL)), [newest_session(*before)] * 7)
     error = failure(em, warnings, VeeamEmError)
     message = str(error)
     assert message.startswith("Starting job 'DB Backup' failed: ")
     assert "no new run appeared, so the job was not started; nothing changed" in message
     assert error.result["changed"] is False
-    assert http.methods.count("POST") == 2
+    assert http.methods.count("POST") == 2  # the logon and the one start
+    assert clock.sleeps == [0.5, 1.0, 1.0, 1.0, 1.0, 0.5]
+
+
+def test_lost_start_grace_period_never_exceeds_the_timeout(em, http, warnings, clock):
+    http.expect(find_job(), newest_session(old_run()), api_post(START_URL).raises(rex.ReadTimeout("Read timed out.")),
+                [newest_session(old_run())] * 4)
+    error = failure(em, warnings, VeeamEmError, timeout=2)
+    assert error.result["changed"] is False
+    assert clock.sleeps == [0.5, 1.0, 0.5]
 
 
 def test_start_refused_with_403_is_raised_as_is_without_re_reading(em, http, warnings):

@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, seedops
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The shared argument spec (_argspec.py) and its twin doc fragment (doc_fragments/connection.py) agree."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from ansible_collections.seedops.veeam_em.plugins.doc_fragments.connection import ModuleDocFragment
+from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import connection_argument_spec
+from ansible_collections.seedops.veeam_em.plugins.module_utils._session import API_VERSIONS
+from ansible_collections.seedops.veeam_em.tests.unit.plugins.modules.module_harness import option_problems
+
+DOC_OPTIONS = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
+SPEC = connection_argument_spec()
+
+
+def test_the_same_options_are_documented_and_coded():
+    assert sorted(DOC_OPTIONS) == sorted(SPEC)
+
+
+@pytest.mark.parametrize("name", sorted(SPEC))
+def test_type_default_required_and_choices_match(name):
+    assert option_problems(name, DOC_OPTIONS[name], SPEC[name]) == []
+
+
+def test_password_is_no_log_and_nothing_else_is():
+    assert [name for name, spec in SPEC.items() if spec.get("no_log")] == ["password"]
+
+
+@pytest.mark.parametrize("name", sorted(SPEC))
+def test_every_environment_fallback_is_documented(name):
+    fallback = SPEC[name].get("fallback")
+    variables = fallback[1] if fallback else []
+    description = " ".join(DOC_OPTIONS[name]["description"])
+    for variable in variables:
+        assert "E(%s)" % variable in description
+    if not variables:
+        assert "environment variable" not in description
+
+
+def test_safe_defaults():
+    assert SPEC["validate_certs"]["default"] is True
+    assert SPEC["api_version"]["default"] == "latest"
+    assert SPEC["request_timeout"]["type"] == "float"
+
+
+def test_api_version_choices_are_the_versions_the_session_knows():
+    assert SPEC["api_version"]["choices"] == list(API_VERSIONS)
+
+
+def test_each_call_returns_a_fresh_spec():
+    spec = connection_argument_spec()
+    spec["url"]["required"] = False
+    assert connection_argument_spec()["url"]["required"] is True
