@@ -16,9 +16,9 @@ JOB_TYPES = (BACKUP, REPLICA, BACKUP_COPY, IMMEDIATE_COPY)
 STARTING, STOPPING, WORKING, PAUSING, RESUMING, STOPPED = (
     "Starting", "Stopping", "Working", "Pausing", "Resuming", "Stopped")
 SESSION_STATES = (STARTING, STOPPING, WORKING, PAUSING, RESUMING, STOPPED)
-# em_api.md §5: "Result order is Success < Warning < Failed"; None (running, from the
-# CDP sample) is put last (guess).
-SESSION_RESULTS = ("Success", "Warning", "Failed", "None")
+# em_api.md §5: "Result order is Success < Warning < Failed". Guess: None (a running
+# session, CDP sample) comes first, as VBR numbers it -1.
+SESSION_RESULTS = ("None", "Success", "Warning", "Failed")
 PLATFORMS = ("VMware", "HyperV", "vCloud", "CustomPlatform")
 
 TASK_RUNNING, TASK_OP_FINISHED, TASK_FINISHED = "Running", "OperationFinished", "Finished"
