@@ -98,6 +98,8 @@ class Catalog:
         with self._lock:
             body = self._cache.get((key, base))
             if body is None:
+                if len(self._cache) >= 8:  # Host headers vary little; bound the memory anyway
+                    self._cache.clear()
                 body = build().replace(xmlout.BASE, base).encode("utf-8")
                 self._cache[(key, base)] = body
             return body

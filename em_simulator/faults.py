@@ -8,6 +8,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
+from urllib.parse import quote
 
 from .httpio import Request, Response
 
@@ -15,7 +16,7 @@ KINDS = ("status", "drop", "latency", "malformed", "doctype_xxe", "billion_laugh
          "html", "empty", "huge", "expire_session")
 
 _FIELDS = {"method", "path", "query", "kind", "status", "seconds", "skip", "times",
-           "after_effect", "size_mb", "message", "chunked"}
+           "after_effect", "size_mb", "message", "chunked", "entity_path"}
 
 
 @dataclass
@@ -33,6 +34,8 @@ class FaultRule:
     size_mb: float | None = None
     message: str | None = None
     chunked: bool = False
+    # doctype_xxe: the local file the external entity points at (default /etc/hostname).
+    entity_path: str | None = None
     seen: int = 0
     applied: int = 0
     _path_re: re.Pattern[str] | None = field(default=None, repr=False)
@@ -41,7 +44,8 @@ class FaultRule:
     def to_json(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in ("id", "kind", "method", "path", "query", "status",
                                               "seconds", "skip", "times", "after_effect",
-                                              "size_mb", "message", "chunked", "seen", "applied")}
+                                              "size_mb", "message", "chunked", "entity_path", "seen",
+                                              "applied")}
         return out
 
     def matches(self, method: str, path: str, query: str) -> bool:
@@ -86,7 +90,7 @@ class FaultBook:
             status = _num(rule, "status", int, None, 100)
             if status > 599:
                 raise ValueError("fault field 'status' must be an HTTP status")
-        for key in ("method", "path", "query", "message"):
+        for key in ("method", "path", "query", "message", "entity_path"):
             if rule.get(key) is not None and not isinstance(rule[key], str):
                 raise ValueError(f"fault field {key!r} must be a string")
         try:
@@ -103,6 +107,7 @@ class FaultBook:
                 after_effect=bool(rule.get("after_effect", False)),
                 size_mb=_num(rule, "size_mb", float, None) if rule.get("size_mb") is not None else None,
                 message=rule.get("message"), chunked=bool(rule.get("chunked", False)),
+                entity_path=rule.get("entity_path"),
                 _path_re=path_re, _query_re=query_re)
             self._rules.append(fr)
             return fr
@@ -138,12 +143,18 @@ class FaultBook:
 _NS = "http://www.veeam.com/ent/v1.0"
 _XML = "application/xml; charset=utf-8"
 
-XXE_BODY = (
-    '<?xml version="1.0" encoding="utf-8"?>\n'
-    '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>\n'
-    f'<EntityReferences xmlns="{_NS}"><Ref Type="JobReference" Name="xxe">'
-    "<Description>&xxe;</Description></Ref></EntityReferences>"
-).encode()
+def xxe_body(entity_path: str = "/etc/hostname") -> bytes:
+    """A document whose external entity points at a local file (file:// URL of entity_path)."""
+    url = "file://" + quote(entity_path if entity_path.startswith("/") else "/" + entity_path)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<!DOCTYPE x [<!ENTITY xxe SYSTEM "{url}">]>\n'
+        f'<EntityReferences xmlns="{_NS}"><Ref Type="JobReference" Name="xxe">'
+        "<Description>&xxe;</Description></Ref></EntityReferences>"
+    ).encode()
+
+
+XXE_BODY = xxe_body()
 
 BILLION_LAUGHS_BODY = (
     '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
@@ -216,7 +227,7 @@ def fault_response(rule: FaultRule, req: Request, normal: Callable[[], Response]
             body = MALFORMED_FALLBACK
         return Response(200, body, _XML)
     if kind == "doctype_xxe":
-        return Response(200, XXE_BODY, _XML)
+        return Response(200, xxe_body(rule.entity_path) if rule.entity_path else XXE_BODY, _XML)
     if kind == "billion_laughs":
         return Response(200, BILLION_LAUGHS_BODY, _XML)
     if kind == "html":

@@ -15,6 +15,7 @@ from . import xmlout
 from .app import App
 from .config import SimulatorConfig
 from .faults import fault_response
+from .handlers.common import render
 from .httpio import Request, Response
 from .state import SimState
 from .tls import TlsFiles, ensure_tls_files, server_context
@@ -118,7 +119,6 @@ class _RequestHandler(BaseHTTPRequestHandler):
         app.state.counters.fault(rule.kind)
 
         def error_body(status: int, message: str) -> bytes:
-            from .handlers.common import render
             return render(app, req, xmlout.error(status, message))
         return fault_response(rule, req, lambda: app.handle(req), app.state.settings, error_body,
                               app.state.expire_token)
@@ -182,6 +182,9 @@ class _HttpsServer(ThreadingHTTPServer):
         # The TLS handshake runs here, in the connection's own thread, so a slow or
         # broken client cannot stall the accept loop.
         try:
+            # Headers and body go out in separate writes; without TCP_NODELAY the
+            # client's delayed ACK adds ~40 ms to every response.
+            request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             request.settimeout(10)
             tls = self.ssl_ctx.wrap_socket(request, server_side=True)
         except (OSError, ssl.SSLError):
@@ -302,6 +305,11 @@ class Simulator:
 
     def expire_sessions(self) -> int:
         return self._st().expire_all()
+
+    def issued_tokens(self) -> list[str]:
+        """Every X-RestSvcSessionId token issued since start or the last reset, oldest first."""
+        with self._st().lock:
+            return list(self._st().issued_tokens)
 
     def job_id(self, name: str, server: str | None = None) -> str:
         """GUID of the job with this exact name (and server name, when ambiguous)."""

@@ -62,6 +62,8 @@ class SimState:
         self._run_seq = 0
         self.logons_by_token: dict[str, LogonSession] = {}
         self.logons_by_id: dict[str, LogonSession] = {}
+        # Every session token issued since start or reset, so tests can search outputs for them.
+        self.issued_tokens: list[str] = []
 
     def reset(self) -> None:
         """Contract: counters to zero, faults cleared, job state back to the
@@ -131,6 +133,7 @@ class SimState:
         with self.lock:
             self.logons_by_token[token] = ls
             self.logons_by_id[ls.session_id] = ls
+            self.issued_tokens.append(token)
         self.counters.bump("logons")
         return ls
 

@@ -49,4 +49,5 @@ def control_router() -> Router:
     r.add("GET", "/_sim/config", control.get_config, auth=False)
     r.add("POST", "/_sim/config", control.set_config, auth=False)
     r.add("POST", "/_sim/expire-sessions", control.expire_sessions, auth=False)
+    r.add("GET", "/_sim/tokens", control.issued_tokens, auth=False)
     return r

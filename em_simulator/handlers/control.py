@@ -75,5 +75,10 @@ def set_config(app: "App", req: Request) -> Response:
     return as_json(settings)
 
 
+def issued_tokens(app: "App", req: Request) -> Response:
+    with app.state.lock:
+        return as_json({"tokens": list(app.state.issued_tokens)})
+
+
 def expire_sessions(app: "App", req: Request) -> Response:
     return as_json({"expired": app.state.expire_all()})

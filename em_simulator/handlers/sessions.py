@@ -50,4 +50,5 @@ def stop_session(app: "App", req: Request, session_id: str) -> Response:
     if action != "stop":
         raise HttpError(400, f"Unknown action '{req.query.get('action', '')}'. Supported actions: stop.")
     task = state.session_stop(req.logon, s)
-    return xml(app, req, xmlout.task(task, task.state(state.clock.now())), 202)
+    return xml(app, req, xmlout.task(task, task.state(state.clock.now())), 202,
+               [("Location", f"{req.base}/api/tasks/{task.task_id}")])

@@ -19,6 +19,7 @@ import time
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     VeeamEmApiError,
     VeeamEmError,
+    VeeamEmFormatError,
     VeeamEmInputError,
     VeeamEmJobFailedError,
     VeeamEmTaskFailedError,
@@ -120,6 +121,7 @@ class JobStarter(object):
             # The POST failed, but re-reading showed that the job did start: follow its session.
             return self._follow_session_after_lost_task(before)
         self.result["task"] = task.data
+        self.result["changed"] = True
         if not request.wait:
             return self._done("Start of job %r accepted (task %s, state %s); not waiting (wait: false)."
                               % (job.name, task.data["id"], task.data["state"]))
@@ -140,7 +142,12 @@ class JobStarter(object):
 
     def _post_start(self, href, before):
         try:
-            return Task(self.em.post_action(href))
+            return Task(self.em.post_action(href), href)
+        except VeeamEmFormatError as error:
+            # EM accepted the start (2xx) but its answer is unreadable: the job may well run, so say so
+            # rather than invite a second start.
+            error.result["changed"] = True
+            raise
         except (VeeamEmTransportError, VeeamEmApiError) as error:
             if isinstance(error, VeeamEmApiError) and (error.status or 0) < 500:
                 raise
@@ -172,7 +179,7 @@ class JobStarter(object):
 
     def _wait_task(self, task):
         self.result["changed"] = True
-        outcome = self._waiter().wait(lambda: Task(self.em.get(task.href)), lambda item: item.finished, initial=task)
+        outcome = self._waiter().wait(lambda: Task(self.em.get(task.href), task.href), lambda item: item.finished, initial=task)
         self.result["task"] = outcome.last.data
         if not outcome.done:
             self._timeout("the start task %s to reach Finished (last state: %s)"

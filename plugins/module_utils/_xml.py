@@ -111,7 +111,8 @@ class ElementStream(object):
             return
         self._seen_data = self._seen_data or bool(chunk.strip())
         _refuse_dtd(self._tail + chunk, self.url)
-        self._tail = chunk[-_SCAN_OVERLAP:]
+        # Chunk sizes are the sender's choice: keep the tail across chunks smaller than the overlap too.
+        self._tail = (self._tail + chunk)[-_SCAN_OVERLAP:]
         try:
             self._parser.feed(chunk)
         except etree.XMLSyntaxError as exc:

@@ -190,12 +190,12 @@ def test_utf8_credentials(sim_factory):
 
 
 def test_idle_expiry(sim):
-    sim.configure(idle_timeout_s=0.6)
+    sim.configure(idle_timeout_s=0.4)
     http, _ = logon(sim)
-    for _ in range(4):  # activity keeps the session alive
-        time.sleep(0.3)
+    for _ in range(3):  # activity keeps the session alive
+        time.sleep(0.25)
         assert http.get(f"{sim.url}/api/jobs").status_code == 200
-    time.sleep(0.8)
+    time.sleep(0.5)
     assert sim.counters()["live_sessions"] == 0
     assert_error(http.get(f"{sim.url}/api/jobs"), 401)
     c = sim.counters()

@@ -131,9 +131,8 @@ def job(name="DB Backup", guid=JOB_GUID, job_type="Backup", server=SERVER_NAME, 
     if details:
         body.append(SCHEDULE_OPTIONS)
         body.append(JOB_INFO)
-    return '<Job%s%s>%s%s</Job>' % (NS if ns else "", _attrs(Type="Job", Href=ref + "?format=Entity", Name=name,
-                                                                UID="urn:veeam:Job:" + guid),
-                                    links(*items), "".join(body))
+    attributes = _attrs(Type="Job", Href=ref + "?format=Entity", Name=name, UID="urn:veeam:Job:" + guid)
+    return "<Job%s%s>%s%s</Job>" % (NS if ns else "", attributes, links(*items), "".join(body))
 
 
 SCHEDULE_OPTIONS = (

@@ -11,6 +11,7 @@ from requests import exceptions as rex
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     VeeamEmError,
+    VeeamEmFormatError,
     VeeamEmInputError,
     VeeamEmJobFailedError,
     VeeamEmNotFoundError,
@@ -98,6 +99,14 @@ def test_already_running_run_that_fails_is_a_failure_without_change(em, http, wa
     error = failure(em, warnings, VeeamEmJobFailedError, wait_for="completion")
     assert error.result["changed"] is False
     assert "Repository is full" in str(error)
+
+
+def test_timeout_waiting_for_a_run_that_was_already_running_reports_no_change(em, http, warnings):
+    http.expect(find_job(), newest_session(new_run()), [poll_session()] * 6)
+    error = failure(em, warnings, VeeamEmWaitTimeout, wait_for="completion", timeout=10)
+    assert "The job was not started by this task" in str(error)
+    assert error.result["changed"] is False
+    assert error.result["session"]["state"] == "Working"
 
 
 def test_already_running_in_check_mode_does_not_wait(em, http, warnings):
@@ -336,6 +345,14 @@ def test_lost_start_grace_period_never_exceeds_the_timeout(em, http, warnings, c
     error = failure(em, warnings, VeeamEmError, timeout=2)
     assert error.result["changed"] is False
     assert clock.sleeps == [0.5, 1.0, 0.5]
+
+
+def test_accepted_start_with_an_unreadable_answer_still_reports_changed(em, http, warnings):
+    # EM answered 202 Accepted: the job was started, whatever the body looks like.
+    http.expect(find_job(), newest_session(old_run()),
+                api_post(START_URL).reply(202, b"Accepted", headers={"Content-Type": "text/plain"}))
+    error = failure(em, warnings, VeeamEmFormatError)
+    assert error.result["changed"] is True, "the start was accepted (202): rerunning would start the job twice"
 
 
 def test_start_refused_with_403_is_raised_as_is_without_re_reading(em, http, warnings):

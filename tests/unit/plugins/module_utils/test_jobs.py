@@ -176,6 +176,11 @@ def test_find_by_id_filters_on_the_normalized_uid(em, http, given):
     assert find_one_job(em, job_id=given).data["id"] == em_xml.JOB_GUID
 
 
+def test_a_result_with_another_id_is_not_taken(em, http):
+    http.expect(job_query('UID=="%s"' % em_xml.JOB_UID).reply(200, em_xml.jobs_page([em_xml.job(guid=OTHER_GUID)])))
+    assert find_jobs(em, job_id=em_xml.JOB_GUID) == []
+
+
 def test_not_found_by_id_names_the_id(em, http):
     http.expect(job_query('UID=="%s"' % em_xml.JOB_UID).reply(200, em_xml.empty_page()))
     with pytest.raises(VeeamEmNotFoundError) as caught:

@@ -12,6 +12,7 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     VeeamEmAuthenticationError,
     VeeamEmFormatError,
     VeeamEmInputError,
+    VeeamEmNotFoundError,
 )
 from ansible_collections.seedops.veeam_em.plugins.module_utils._session import (
     EmSession,
@@ -135,6 +136,13 @@ def test_latest_without_a_top_level_create_link_takes_the_newest_offered_version
         pass
 
 
+def test_entry_point_without_any_logon_link_is_a_format_error(http):
+    http.expect(em_calls.anonymous(GET(em_xml.API)).reply(200, em_xml.entry_point(versions=(), latest=False)))
+    with pytest.raises(VeeamEmFormatError, match="offers no logon link"):
+        with new_session():
+            pass
+
+
 def test_unsupported_version_lists_the_offered_ones_and_sends_no_logon(http):
     http.expect(em_calls.anonymous(GET(em_xml.API)).reply(200, em_xml.entry_point(versions=("v1_5", "v1_6"))))
     with pytest.raises(VeeamEmInputError) as caught:
@@ -197,10 +205,9 @@ def test_logoff_also_happens_when_the_with_block_raises(http):
 def test_logoff_also_happens_when_an_api_call_fails(http):
     http.expect(em_calls.logon(), api_get(JOB_URL).reply(404, em_xml.error("Job not found", 404)),
                 em_calls.logoff())
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(VeeamEmNotFoundError, match="Job not found"):
         with new_session() as em:
             em.get(JOB_URL)
-    assert "Job not found" in str(caught.value)
 
 
 def test_failed_logoff_is_only_a_warning(http):
@@ -269,6 +276,21 @@ def test_401_on_an_action_post_is_repeated_after_the_re_logon(http):
         assert em.post_action(em_xml.job_href() + "?action=start").get("Href") == em_xml.task_href()
 
 
+def test_failure_to_delete_the_expired_session_is_ignored(http):
+    http.expect(
+        em_calls.logon(),
+        api_get(JOB_URL).reply(401, em_xml.error("expired", 401)),
+        em_calls.logon(token=TOKEN_2, session=em_xml.logon_session(session_id=SESSION_ID_2)),
+        [DELETE(em_xml.LOGOFF_URL).raises(rex.ConnectionError("Connection reset"))] * 3,
+        api_get(JOB_URL, token=TOKEN_2).reply(200, em_xml.job_doc()),
+        em_calls.logoff(token=TOKEN_2, url=em_xml.API + "logonSessions/" + SESSION_ID_2),
+    )
+    warnings = []
+    with new_session(warnings) as em:
+        em.get(JOB_URL)
+    assert warnings == []
+
+
 def test_a_second_401_after_the_re_logon_is_raised(http):
     http.expect(
         em_calls.logon(),
@@ -290,6 +312,11 @@ def test_query_href_encodes_every_parameter():
     assert em.query_href("Job", 'Name=="DB Backup";JobType=="Backup"', sort_desc="CreationTime") == (
         em_xml.API + "query?type=Job&format=Entities&filter=Name%3D%3D%22DB%20Backup%22%3BJobType%3D%3D%22Backup"
         "%22&sortDesc=CreationTime&pageSize=100&page=1")
+
+
+def test_query_href_with_ascending_sort_and_page_size():
+    assert new_session().query_href("Job", sort_asc="Name", page_size=7) == (
+        em_xml.API + "query?type=Job&format=Entities&sortAsc=Name&pageSize=7&page=1")
 
 
 def test_query_follows_next_links_across_pages(em, http):

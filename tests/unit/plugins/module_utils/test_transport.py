@@ -9,6 +9,8 @@ import base64
 
 import pytest
 from requests import exceptions as rex
+from urllib3.connection import HTTPSConnection
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils import _transport
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
@@ -92,15 +94,14 @@ def test_certificate_verification_follows_validate_certs_and_ca_path(http, valid
 
 
 # -- retries ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("method", ["GET", "DELETE"])
+@pytest.mark.parametrize("method", [GET, DELETE], ids=["GET", "DELETE"])
 def test_idempotent_requests_are_retried_after_connection_errors_with_backoff(http, clock, method):
     http.expect(
-        GET(URL).raises(rex.ConnectionError("Connection refused")) if method == "GET"
-        else DELETE(URL).raises(rex.ConnectionError("Connection refused")),
-        (GET(URL) if method == "GET" else DELETE(URL)).raises(rex.ConnectionError("Connection reset by peer")),
-        (GET(URL) if method == "GET" else DELETE(URL)).reply(200, OK_BODY),
+        method(URL).raises(rex.ConnectionError("Connection refused")),
+        method(URL).raises(rex.ConnectionError("Connection reset by peer")),
+        method(URL).reply(200, OK_BODY),
     )
-    response = Transport().request(method, URL)
+    response = Transport().request(method(URL).method, URL)
     assert response.body == OK_BODY
     assert clock.sleeps == [0.5, 1.0]
 
@@ -109,7 +110,7 @@ def test_get_gives_up_after_three_connection_errors(http, clock):
     http.expect([GET(URL).raises(rex.ConnectionError("Connection refused")) for dummy in range(3)])
     with pytest.raises(VeeamEmTransportError) as caught:
         Transport().request("GET", URL)
-    assert type(caught.value) is VeeamEmTransportError
+    assert caught.value.__class__ is VeeamEmTransportError
     assert "Could not connect to %s: Connection refused" % URL in str(caught.value)
     assert "9398" in str(caught.value)
     assert clock.sleeps == [0.5, 1.0]
@@ -157,6 +158,26 @@ def test_post_is_never_retried(http, clock, failure):
 
 
 # -- transport failures ----------------------------------------------------------------------------------
+def urllib3_2_reason():
+    return NewConnectionError(HTTPSConnection("em.example", 9398),
+                              "Failed to establish a new connection: [Errno 111] Connection refused")
+
+
+def urllib3_1_reason():
+    return OSError("<urllib3.connection.HTTPSConnection object at 0x7f3a2c1d0>: Failed to establish a new "
+                   "connection: [Errno 111] Connection refused")
+
+
+@pytest.mark.parametrize("reason", [urllib3_2_reason, urllib3_1_reason], ids=["urllib3-2", "urllib3-1"])
+def test_connection_error_shows_the_innermost_reason_without_object_reprs(http, reason):
+    http.expect([GET(URL).raises(rex.ConnectionError(MaxRetryError(None, URL, reason=reason())))] * 3)
+    with pytest.raises(VeeamEmTransportError) as caught:
+        Transport().request("GET", URL)
+    assert "Failed to establish a new connection: [Errno 111] Connection refused. Check url" in str(caught.value)
+    assert "object at 0x" not in str(caught.value)
+    assert "MaxRetryError" not in str(caught.value)
+
+
 def test_tls_error_names_validate_certs_and_ca_path_and_is_not_retried(http):
     http.expect(GET(URL).raises(rex.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
                                              "self-signed certificate (_ssl.c:1006)")))
@@ -193,7 +214,7 @@ def test_connection_broken_while_reading_the_body(http):
         rex.ChunkedEncodingError("Connection broken: IncompleteRead(50 bytes read)")))
     with pytest.raises(VeeamEmTransportError) as caught:
         Transport().request("GET", URL)
-    assert type(caught.value) is VeeamEmTransportError
+    assert caught.value.__class__ is VeeamEmTransportError
     assert "broke while reading" in str(caught.value)
     assert "IncompleteRead" in str(caught.value)
 
@@ -219,7 +240,7 @@ def test_unexpected_status_maps_to_typed_error_with_method_url_status_and_server
     with pytest.raises(VeeamEmApiError) as caught:
         Transport().request("POST", START, expected=(202,))
     error = caught.value
-    assert type(error) is error_class
+    assert error.__class__ is error_class
     assert (error.method, error.url, error.status) == ("POST", START, status)
     assert error.server_message == "Access denied. Insufficient privileges to start the job."
     assert str(error) == ("POST %s returned HTTP %d. Enterprise Manager said: Access denied. Insufficient "

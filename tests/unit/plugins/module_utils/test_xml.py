@@ -158,6 +158,23 @@ def test_links_are_only_the_elements_own_links():
     assert _xml.find_link(element, "Related") is None
 
 
+def test_comments_and_processing_instructions_have_no_local_name():
+    assert _xml.local_name(etree.Comment("c")) == ""
+    assert _xml.local_name(etree.PI("target", "x")) == ""
+
+
+def test_parser_drops_comments_and_processing_instructions():
+    root = _xml.parse_document(b"<Job><!-- c --><?pi x?><Name>n<!-- c --></Name><Kind><?pi y?>k</Kind></Job>", URL)
+    assert _xml.element_to_dict(root) == {"name": "n", "kind": "k"}
+
+
+def test_element_stream_ignores_empty_chunks():
+    parser = _xml.ElementStream(URL, ("Job",), lambda element: None)
+    parser.feed(b"")
+    with pytest.raises(VeeamEmFormatError, match="empty body"):
+        parser.close()
+
+
 def test_child_helpers():
     element = etree.fromstring(b"<S><State> Working </State><Empty/><Days>a</Days><Days>b</Days>"
                                b"<Deep><State>inner</State></Deep></S>")

@@ -120,7 +120,7 @@ def option_problems(name, doc, spec):
         ("aliases", doc.get("aliases"), spec.get("aliases")),
     ]
     for what, documented, coded in pairs:
-        if documented != coded or type(documented) is bool and type(coded) is not bool:
+        if documented != coded or isinstance(documented, bool) != isinstance(coded, bool):
             found.append("%s: %s documented %r, coded %r" % (name, what, documented, coded))
     return found
 

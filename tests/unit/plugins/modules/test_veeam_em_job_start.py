@@ -121,6 +121,9 @@ def test_check_mode_sends_no_start(monkeypatch, http):
     (dict(name="DB Backup", poll_interval=0), "poll_interval must be a positive number"),
     (dict(id="42"), "is not a job id"),
     (dict(name="DB Backup", request_timeout=0), "request_timeout must be a positive number"),
+    (dict(name="DB Backup", request_timeout=None), "request_timeout"),
+    (dict(name="DB Backup", url="https://em01/api/v2"), "has the path '/api/v2'"),
+    (dict(name="DB Backup", url="https://admin:pw@em01"), "must not contain credentials"),
 ])
 def test_bad_options_fail_before_any_request(monkeypatch, http, args, text):
     outcome = run_module(monkeypatch, module, dict(CONNECTION, **args))
