@@ -60,3 +60,10 @@ def test_related_links_to_other_objects_are_not_a_session(related_type):
 def test_only_finished_counts_and_only_success_false_is_failure(state, success, finished, failed):
     task = Task(parse(state=state, success=success, message="m"))
     assert (task.finished, task.failed) == (finished, failed)
+
+
+def test_an_answer_that_is_not_a_task_is_refused_with_the_url():
+    from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmFormatError
+
+    with pytest.raises(VeeamEmFormatError, match="https://em/api/jobs/1.action=start is a html document"):
+        Task(etree.fromstring(b"<html><body>Bad gateway</body></html>"), "https://em/api/jobs/1?action=start")
