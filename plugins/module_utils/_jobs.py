@@ -101,6 +101,8 @@ def job_to_dict(element, details=False):
 
 
 def _with_role_hint(error):
+    if ROLE_HINT in error.message:
+        return error
     return VeeamEmPermissionError("%s %s" % (error.message, ROLE_HINT), method=error.method, url=error.url,
                                   status=error.status, server_message=error.server_message)
 

@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+import psutil
 import yaml
 
 PYTHON = sys.executable
@@ -253,12 +254,23 @@ class RunningPlaybook:
         return PlaybookRun(self.argv, self.process.returncode, output, results, round(duration, 2), timed_out, rss)
 
     def kill(self) -> None:
-        """Kill the playbook's whole process group (it was started in a session of its own)."""
+        """Kill the playbook and everything it started. ansible-core's workers call setsid(), so the modules are
+        not in the playbook's process group: collect the descendants first, then kill them all."""
+        try:
+            descendants = psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            descendants = []
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        for proc in descendants:
+            try:
+                proc.kill()
+            except psutil.Error:
+                pass
         self.process.wait(timeout=10)
+        psutil.wait_procs(descendants, timeout=10)
 
     @property
     def output_so_far(self) -> str:

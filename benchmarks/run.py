@@ -1,0 +1,457 @@
+"""Benchmarks of seedops.veeam_em against the EM simulator; writes docs/benchmarks.md.
+
+    .venv/bin/python benchmarks/run.py [--only 1,2,3,4,5] [--reps N] [--sizes 100,1000,...] [--output FILE]
+
+Run from anywhere (paths are taken from this file's place); `make bench` runs it from the repository root.
+Every figure in the report is measured by this run. Work files (module arguments, outputs, request logs,
+simulator logs, results.json) go to build/bench/. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import benchlib as B  # noqa: E402
+import report  # noqa: E402
+
+DEFAULT_SIZES = (100, 1000, 10000, 50000)
+SERVERS = 20
+GOAL_LIST_10K_S = 3.0
+GOAL_RSS_10K_MB = 150.0
+# Growth between two rows is called linear while the cost per added job of the later step stays within
+# this factor of the earlier step's (quadratic growth doubles it at every doubling of the job count).
+LINEAR_TOLERANCE = 1.25
+SHORT_TIMINGS = {"task_running_s": 0.1, "task_collect_s": 0.1, "session_starting_s": 0.2}
+DEFAULT_POLL_INTERVAL = 5.0  # veeam_em_job_start's default (its argument spec)
+SCALE_FIXES = ("xml-tag-filter", "lean-job-list")
+LATENCY_FIX = "early-polls"
+
+
+def log(message):
+    sys.stdout.write("[bench %s] %s\n" % (time.strftime("%H:%M:%S"), message))
+    sys.stdout.flush()
+
+
+def playbook(name):
+    return os.path.join(B.BENCH_DIR, "playbooks", name)
+
+
+# ============================================================================================================
+# 0. Baseline: ansible-playbook with one ping task
+# ============================================================================================================
+def baseline(reps):
+    runs = []
+    for i in range(reps):
+        runs.append(B.PlaybookRun(playbook("ping.yml"), "baseline-ping-%d" % i).check_ok())
+    walls = [run.wall for run in runs]
+    log("baseline ansible-playbook + ping: median %.2f s" % B.median(walls))
+    return {"command": runs[0].command(), "walls": walls, "median": B.median(walls)}
+
+
+# ============================================================================================================
+# 1. HTTP requests per operation
+# ============================================================================================================
+MIN_PARTS = {
+    # kind -> (explanation in the "minimum" column)
+    "entry point": "entry point (GET /api/)",
+    "logon": "logon",
+    "job list": "job list (1 streamed GET)",
+    "job look-up": "job look-up",
+    "session read": "newest session",
+    "action": "POST start",
+    "task poll": "task polls",
+    "session poll": "session polls",
+    "logoff": "DELETE logoff",
+}
+EXTRA_EXPLAINED = {
+    ("job_start", "session read"): "The job's newest session is read once before the start, so that a job that is "
+                                   "already running is reported (changed=false) instead of being started again "
+                                   "(EM's answer to starting a running job is undocumented).",
+}
+
+
+def op_specs():
+    db_backup_id = "5658281f-625e-4627-89dd-d2a0c48be99e"
+    return [
+        dict(key="info-all", title="job_info: all jobs", module="job_info", args={},
+             minimum={"entry point": 1, "logon": 1, "job list": 1, "logoff": 1}),
+        dict(key="info-name", title="job_info: by name", module="job_info", args={"name": "DB Backup"},
+             minimum={"entry point": 1, "logon": 1, "job look-up": 1, "logoff": 1}),
+        dict(key="info-id", title="job_info: by id", module="job_info", args={"id": db_backup_id},
+             minimum={"entry point": 1, "logon": 1, "job look-up": 1, "logoff": 1}),
+        dict(key="info-name-last", title="job_info: by name, include_last_session", module="job_info",
+             args={"name": "DB Backup", "include_last_session": True},
+             minimum={"entry point": 1, "logon": 1, "job look-up": 1, "session read": 1, "logoff": 1},
+             note="newest session: 1 query, newest first, page size 1"),
+        dict(key="info-all-last", title="job_info: all jobs, include_last_session", module="job_info",
+             args={"include_last_session": True},
+             minimum={"entry point": 1, "logon": 1, "job list": 1, "session read": 2, "logoff": 1},
+             note="newest sessions: 1 read per session type, backup and replica"),
+        dict(key="start-start", title="job_start: by name, wait_for: start", module="job_start",
+             args={"name": "Quick Backup", "wait_for": "start"},
+             minimum={"entry point": 1, "logon": 1, "job look-up": 1, "action": 1, "task poll": None, "logoff": 1}),
+        dict(key="start-completion", title="job_start: by name, wait_for: completion", module="job_start",
+             args={"name": "Quick Backup", "wait_for": "completion"},
+             minimum={"entry point": 1, "logon": 1, "job look-up": 1, "action": 1, "task poll": None,
+                      "session poll": None, "logoff": 1}),
+    ]
+
+
+def describe_minimum(minimum, ours):
+    parts = []
+    total = 0
+    for kind, count in minimum.items():
+        if count is None:  # polls: as many as the timeline needs; ours are taken as the reference
+            count = ours.get(kind, 0)
+            parts.append("%d %s (as ours)" % (count, MIN_PARTS[kind]))
+        else:
+            label = MIN_PARTS[kind]
+            parts.append(label if count == 1 else "%d %s" % (count, label))
+        total += count
+    return total, " + ".join(parts)
+
+
+def bench_requests(reps):
+    section = {"ops": []}
+    with B.SimulatorProcess("requests") as sim:
+        section["simulator"] = sim.command()
+        section["timings"] = {k: v for k, v in sim.configure().items()
+                              if k in ("task_running_s", "task_collect_s", "session_starting_s")}
+        for spec in op_specs():
+            runs = []
+            for i in range(reps):
+                sim.reset()
+                before = sim.counters()
+                run = B.ModuleRun(spec["module"], dict(sim.connection_args(), **spec["args"]),
+                                  "s1-%s-%d" % (spec["key"], i), request_log=True).check_ok()
+                delta = B.counter_delta(before, sim.counters())
+                runs.append((run, delta))
+            run, delta = runs[0]
+            ours = B.kinds_of(run.requests)
+            totals = [d["requests_total"] for _, d in runs]
+            min_total, min_text = describe_minimum(spec["minimum"], ours)
+            extra = {}
+            for kind, count in ours.items():
+                allowed = spec["minimum"].get(kind, 0)
+                allowed = count if allowed is None else allowed
+                if count > allowed:
+                    extra[kind] = count - allowed
+            op = dict(key=spec["key"], title=spec["title"], module=spec["module"], args=run.shown_args,
+                      command=run.command(), counted=totals, client_log=len(run.requests), ours=ours,
+                      minimum=min_total, minimum_text=min_text, note=spec.get("note"), extra=extra,
+                      extra_explained={k: EXTRA_EXPLAINED.get((spec["module"], k)) for k in extra},
+                      logons=delta["logons"], logoffs=delta["logoffs"], live_sessions=delta["live_sessions"],
+                      elapsed=run.wall)
+            section["ops"].append(op)
+            log("requests %-45s ours %s (counted %s), minimum %d" % (spec["title"], sum(ours.values()), totals,
+                                                                     min_total))
+    start = next(op for op in section["ops"] if op["key"] == "start-start")
+    only_explained = all(start["extra_explained"].get(k) for k in start["extra"])
+    section["goal"] = dict(
+        minimum=start["minimum"], ours=start["counted"][0], extra=start["extra"],
+        met_strict=start["counted"][0] == start["minimum"],
+        met_with_explained=only_explained and start["counted"][0] == start["minimum"] + sum(start["extra"].values()))
+    return section
+
+
+# ============================================================================================================
+# 2. The uri playbook a user writes today vs the module
+# ============================================================================================================
+def bench_uri(reps, base):
+    section = {"variants": [], "baseline": base}
+    variants = [
+        ("ours", "seedops.veeam_em.veeam_em_job_start (wait_for: start, default poll_interval 5)",
+         playbook("job_start.yml"), {"wait_for": "start"}),
+        ("uri-5", "ansible.builtin.uri playbook, until loop with delay: 5",
+         os.path.join(B.BENCH_DIR, "uri_start_job.yml"), {"poll_delay": 5}),
+        ("uri-1", "ansible.builtin.uri playbook, until loop with delay: 1",
+         os.path.join(B.BENCH_DIR, "uri_start_job.yml"), {"poll_delay": 1}),
+    ]
+    job = "Quick Backup"
+    with B.SimulatorProcess("uri") as sim:
+        section["simulator"] = sim.command()
+        section["job"] = job
+        for key, title, book, extra_vars in variants:
+            rows = []
+            for i in range(reps):
+                sim.reset()
+                before = sim.counters()
+                run = B.PlaybookRun(book, "s2-%s-%d" % (key, i), dict(sim.playbook_vars(), job_name=job, **extra_vars))
+                run.check_ok()
+                delta = B.counter_delta(before, sim.counters())
+                if delta["started_jobs"] != [job]:
+                    raise RuntimeError("%s did not start %r exactly once: %s" % (key, job, delta))
+                rows.append(dict(wall=run.wall, requests=delta["requests_total"], live=delta["live_sessions"],
+                                 logons=delta["logons"], logoffs=delta["logoffs"],
+                                 task_polls=sum(v for k, v in delta["requests"].items()
+                                                if k.startswith("GET /api/tasks/"))))
+            section["variants"].append(dict(key=key, title=title, command=run.command(), runs=rows,
+                                            wall=B.median([r["wall"] for r in rows]),
+                                            requests=B.median([r["requests"] for r in rows]),
+                                            live=max(r["live"] for r in rows),
+                                            task_polls=B.median([r["task_polls"] for r in rows])))
+            log("uri-vs-module %-6s wall %s requests %s sessions left %s" % (
+                key, B.spread([r["wall"] for r in rows]), [r["requests"] for r in rows], [r["live"] for r in rows]))
+    return section
+
+
+# ============================================================================================================
+# 3. Completion latency
+# ============================================================================================================
+def latency_run(sim, job, duration, label, patches=()):
+    sim.reset()
+    sim.configure(jobs={job: {"duration_s": duration}})
+    before = sim.counters()
+    run = B.ModuleRun("job_start", dict(sim.connection_args(), name=job, wait_for="completion"),
+                      label, request_log=True, patches=patches).check_ok()
+    delta = B.counter_delta(before, sim.counters())
+    session = run.result["session"]
+    end = B.utc_epoch(session["end_time"])
+    created = B.utc_epoch(session["creation_time"])
+    polls = [r for r in run.requests if B.request_kind(r["method"], r["url"]) in ("task poll", "session poll")]
+    session_polls = [r for r in polls if B.request_kind(r["method"], r["url"]) == "session poll"]
+    task_polls = [r for r in polls if B.request_kind(r["method"], r["url"]) == "task poll"]
+    times = [r["sent_wall"] for r in polls]
+    # Gaps between two polls of the same resource (the session's first read right after the task's last
+    # poll is the next step, not a second poll of the same thing); the first gap of each resource is the
+    # early poll, the others are the steady ones.
+    first_gaps, steady_gaps = [], []
+    for series in (task_polls, session_polls):
+        gaps = [b["sent_wall"] - a["sent_wall"] for a, b in zip(series, series[1:])]
+        first_gaps += gaps[:1]
+        steady_gaps += gaps[1:]
+    detected = next((r["sent_wall"] for r in session_polls if r["sent_wall"] >= end), None)
+    waited = (times[-1] - times[0]) if len(times) > 1 else 0.0
+    return dict(duration=duration, label=label, patches=list(patches), command=run.command(),
+                args=run.shown_args, latency=run.ended_wall - end, detect=(detected - end) if detected else None,
+                run_s=end - created, polls=len(polls), session_polls=len(session_polls),
+                task_polls=len(polls) - len(session_polls),
+                min_gap=min(first_gaps + steady_gaps) if first_gaps + steady_gaps else None,
+                min_steady_gap=min(steady_gaps) if steady_gaps else None,
+                rate=(len(polls) - 1) / waited if waited else None, requests=delta["requests_total"],
+                module_wall=run.wall, result=session["result"],
+                schedule=[round(t - times[0], 2) for t in times], end_offset=round(end - times[0], 2) if times else None)
+
+
+# "Without polling more than about once a second": per resource (task, session), the first early poll may
+# come 0.5 s after the one before, every later one at least about 1 s after the previous.
+MIN_FIRST_GAP_S = 0.45
+MIN_STEADY_GAP_S = 0.95
+
+
+def latency_goal(row):
+    limit = 1.0 if row["duration"] <= 5 else DEFAULT_POLL_INTERVAL
+    polite = ((row["min_gap"] is None or row["min_gap"] >= MIN_FIRST_GAP_S)
+              and (row["min_steady_gap"] is None or row["min_steady_gap"] >= MIN_STEADY_GAP_S))
+    return row["latency"] < limit and polite, limit
+
+
+def bench_latency(durations):
+    section = {"rows": [], "after": [], "fix": None}
+    job = "Quick Backup"
+    with B.SimulatorProcess("latency") as sim:
+        section["simulator"] = sim.command()
+        section["job"] = job
+        for duration in durations:
+            row = latency_run(sim, job, duration, "s3-T%g" % duration)
+            row["goal_met"], row["goal_limit"] = latency_goal(row)
+            section["rows"].append(row)
+            log("latency T=%gs: returned %.2f s after the job's end (%d polls, min gap %.2f s)"
+                % (duration, row["latency"], row["polls"], row["min_gap"] or 0))
+        import patches
+
+        sys.path.insert(0, B.COLLECTIONS)
+        if any(not row["goal_met"] for row in section["rows"]) and patches.needed(LATENCY_FIX):
+            section["fix"] = dict(name=LATENCY_FIX, **{k: v for k, v in patches.FIXES[LATENCY_FIX].items()
+                                                       if k in ("where", "what")})
+            for duration in durations:
+                row = latency_run(sim, job, duration, "s3-T%g-fix" % duration, patches=(LATENCY_FIX,))
+                row["goal_met"], row["goal_limit"] = latency_goal(row)
+                section["after"].append(row)
+                log("latency T=%gs with fix %s: %.2f s (%d polls)" % (duration, LATENCY_FIX, row["latency"],
+                                                                      row["polls"]))
+    return section
+
+
+# ============================================================================================================
+# 4. Scale
+# ============================================================================================================
+def bench_scale(sizes, reps, base):
+    import patches
+
+    sys.path.insert(0, B.COLLECTIONS)
+    fixes_needed = [name for name in SCALE_FIXES if patches.needed(name)]
+    section = {"rows": [], "baseline": base, "servers": SERVERS,
+               "fixes": [dict(name=n, where=patches.FIXES[n]["where"], what=patches.FIXES[n]["what"])
+                         for n in fixes_needed]}
+    for size in sizes:
+        with B.SimulatorProcess("scale-%d" % size, dataset="generated", jobs=size, servers=SERVERS,
+                                start_timeout=300) as sim:
+            args = sim.connection_args()
+            name = "Job %06d" % max(1, size // 2)
+            # warm-up: the simulator renders (and caches) the job list on the first request
+            B.ModuleRun("job_info", args, "s4-%d-warmup" % size, direct=True).check_ok()
+            row = dict(jobs=size, simulator=sim.command(), simulator_start=sim.started_in)
+            size_reps = reps if size <= 10000 else max(1, min(reps, 2))
+
+            def measure(label, module_args, count, **options):
+                runs = []
+                for i in range(count):
+                    before = sim.counters()
+                    run = B.ModuleRun("job_info", module_args, "%s-%d" % (label, i), **options).check_ok()
+                    delta = B.counter_delta(before, sim.counters())
+                    runs.append(dict(wall=run.wall, cpu=run.cpu, rss=run.maxrss_mb, requests=delta["requests_total"],
+                                     live=delta["live_sessions"], jobs=len(run.result["jobs"]), command=run.command()))
+                return runs
+
+            row["list"] = measure("s4-%d-list" % size, args, size_reps, direct=True)
+            if any(r["jobs"] != size for r in row["list"]):
+                raise RuntimeError("job_info listed %s jobs, expected %d" % ([r["jobs"] for r in row["list"]], size))
+            row["by_name"] = measure("s4-%d-name" % size, dict(args, name=name), reps, direct=True)
+            row["by_name_job"] = name
+            if fixes_needed:
+                row["list_fixed"] = measure("s4-%d-list-fix" % size, args, size_reps, patches=fixes_needed)
+            before = sim.counters()
+            pb = B.PlaybookRun(playbook("job_info.yml"), "s4-%d-playbook" % size, sim.playbook_vars()).check_ok()
+            delta = B.counter_delta(before, sim.counters())
+            row["playbook"] = dict(wall=pb.wall, requests=delta["requests_total"], command=pb.command(),
+                                   beyond_startup=pb.wall - base["median"])
+            section["rows"].append(row)
+            log("scale %6d jobs: list %s, cpu %s, rss %s MB, requests %s; by name requests %s; playbook %.2f s"
+                % (size, B.spread([r["wall"] for r in row["list"]]), B.spread([r["cpu"] for r in row["list"]]),
+                   B.spread([r["rss"] for r in row["list"]], 0, ""), [r["requests"] for r in row["list"]],
+                   [r["requests"] for r in row["by_name"]], pb.wall))
+            if fixes_needed:
+                log("scale %6d jobs with fixes %s: list %s, rss %s MB" % (
+                    size, ",".join(fixes_needed), B.spread([r["wall"] for r in row["list_fixed"]]),
+                    B.spread([r["rss"] for r in row["list_fixed"]], 0, "")))
+    return section
+
+
+# ============================================================================================================
+# 5. Fan-out
+# ============================================================================================================
+def bench_fanout(count=50, forks=10):
+    section = {"count": count, "forks": forks, "timings": SHORT_TIMINGS, "variants": []}
+    with B.SimulatorProcess("fanout", dataset="generated", jobs=100, servers=SERVERS) as sim:
+        section["simulator"] = sim.command()
+        names = ["Job %06d" % i for i in range(1, count + 1)]
+        hosts = ["host%02d" % i for i in range(1, count + 1)]
+        inventory = B.write_inventory("fanout-%d" % count, hosts,
+                                      dict((h, {"job_name": n}) for h, n in zip(hosts, names)))
+        variants = [
+            ("loop", "one host, a loop of %d (one module run after the other)" % count, playbook("fanout_loop.yml"),
+             dict(sim.playbook_vars(), job_names=names), None, None),
+            ("hosts", "%d hosts (ansible_connection=local), forks=%d, one job each" % (count, forks),
+             playbook("job_start.yml"), dict(sim.playbook_vars(), wait_for="start"), inventory, forks),
+        ]
+        for key, title, book, extra_vars, inv, nforks in variants:
+            sim.reset()
+            sim.configure(**SHORT_TIMINGS)
+            before = sim.counters()
+            run = B.PlaybookRun(book, "s5-%s" % key, extra_vars, inventory=inv, forks=nforks).check_ok()
+            time.sleep(0.2)
+            delta = B.counter_delta(before, sim.counters())
+            if delta["starts"] != count or len(delta["started_jobs"]) != count:
+                raise RuntimeError("fan-out %s started %d runs of %d jobs, expected %d"
+                                   % (key, delta["starts"], len(delta["started_jobs"]), count))
+            section["variants"].append(dict(key=key, title=title, command=run.command(), wall=run.wall,
+                                            requests=delta["requests_total"], logons=delta["logons"],
+                                            logoffs=delta["logoffs"], live=delta["live_sessions"],
+                                            starts=delta["starts"], jobs=len(delta["started_jobs"]),
+                                            per_job=delta["requests_total"] / float(count),
+                                            task_polls=sum(v for k, v in delta["requests"].items()
+                                                           if k.startswith("GET /api/tasks/"))))
+            log("fan-out %-5s %.2f s, %d requests, %d logons, %d logoffs, %d live EM sessions at the end"
+                % (key, run.wall, delta["requests_total"], delta["logons"], delta["logoffs"], delta["live_sessions"]))
+    return section
+
+
+# ============================================================================================================
+def environment():
+    import ansible.release
+    import lxml.etree
+    import requests
+
+    cpu_model = None
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    cpu_model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return dict(date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                cpu_count=os.cpu_count(), cpu_model=cpu_model, python=platform.python_version(),
+                ansible_core=ansible.release.__version__, requests=requests.__version__,
+                lxml=".".join(str(p) for p in lxml.etree.LXML_VERSION[:3]),
+                platform=platform.platform(), python_path=B.shown_python())
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default="1,2,3,4,5", help="comma-separated benchmark numbers (default: all)")
+    parser.add_argument("--reps", type=int, default=3, help="repetitions of the timed runs (default 3)")
+    parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES),
+                        help="job counts of the scale benchmark (default %(default)s)")
+    parser.add_argument("--durations", default="3,30", help="job run times of the latency benchmark (s)")
+    parser.add_argument("--output", help="report file (default docs/benchmarks.md for a full run, "
+                                         "else build/bench/benchmarks-partial.md)")
+    options = parser.parse_args(argv)
+    only = set(int(x) for x in options.only.split(",") if x.strip())
+    sizes = [int(x) for x in options.sizes.split(",") if x.strip()]
+    durations = [float(x) for x in options.durations.split(",") if x.strip()]
+    full = only == {1, 2, 3, 4, 5} and sizes == list(DEFAULT_SIZES) and durations == [3.0, 30.0]
+    output = options.output or (os.path.join(B.ROOT, "docs", "benchmarks.md") if full
+                                else os.path.join(B.WORK, "benchmarks-partial.md"))
+
+    B.prepare_dirs()
+    started = time.monotonic()
+    results = dict(environment=environment(), reps=options.reps, command=" ".join(
+        [B.shown_python(), "benchmarks/run.py"] + (argv if argv is not None else sys.argv[1:])))
+    log("environment: %s" % json.dumps(results["environment"]))
+    try:
+        base = baseline(options.reps) if only & {2, 4} else None
+        results["baseline"] = base
+        if 1 in only:
+            results["requests"] = bench_requests(2)
+        if 2 in only:
+            results["uri"] = bench_uri(options.reps, base)
+        if 3 in only:
+            results["latency"] = bench_latency(durations)
+        if 4 in only:
+            results["scale"] = bench_scale(sizes, options.reps, base)
+        if 5 in only:
+            results["fanout"] = bench_fanout()
+    except BaseException:
+        traceback.print_exc()
+        log("FAILED after %.0f s; partial results in build/bench/results.json, no report written"
+            % (time.monotonic() - started))
+        with open(os.path.join(B.WORK, "results.json"), "w") as handle:
+            json.dump(results, handle, indent=1, default=str)
+        return 1
+    results["duration_s"] = time.monotonic() - started
+    with open(os.path.join(B.WORK, "results.json"), "w") as handle:
+        json.dump(results, handle, indent=1, default=str)
+    text, goals = report.render(results)
+    os.makedirs(os.path.dirname(output), exist_ok=True)
+    with open(output, "w") as handle:
+        handle.write(text)
+    log("wrote %s in %.0f s" % (B.rel(output), results["duration_s"]))
+    for goal in goals:
+        log("goal %-7s %s" % ("MET" if goal["met"] else "MISSED", goal["text"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
