@@ -294,12 +294,15 @@ class Report(object):
         rows = s["rows"]
         self.add("## 4. Scale")
         self.add()
+        reps = sorted(set(len(row["list"]) for row in rows))
+        per_size = ", ".join("%s at %s jobs" % (len(row["list"]), "{:,}".format(row["jobs"])) for row in rows)
+        shown_sim = rows[0]["simulator"].replace("--jobs %d " % rows[0]["jobs"], "--jobs N ") if rows else ""
         self.add("Generated datasets of N jobs over %d backup servers, one simulator process per N (%s). "
                  "`veeam_em_job_info` run directly (no Ansible start-up), one process per measurement; wall time, "
                  "client CPU (user + system) and peak RSS of the module process; requests from the simulator's "
                  "counters. One unmeasured warm-up run first (the simulator renders its job list once). "
-                 "Runs at 50,000 jobs: %d." % (s["servers"], code(rows[0]["simulator"]) if rows else "",
-                                              len(rows[-1]["list"]) if rows else 0))
+                 "Runs: %s." % (s["servers"], code(shown_sim), per_size if len(reps) > 1 else
+                                "%d per size" % reps[0]))
         self.add()
         header = ["Jobs", "Wall", "Client CPU", "Peak RSS", "Requests", "× jobs", "× wall", "× CPU", "× RSS",
                   "CPU per 1,000 added jobs", "RSS per 1,000 added jobs"]

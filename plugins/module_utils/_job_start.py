@@ -22,6 +22,7 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     VeeamEmFormatError,
     VeeamEmInputError,
     VeeamEmJobFailedError,
+    VeeamEmNotFoundError,
     VeeamEmTaskFailedError,
     VeeamEmTransportError,
     VeeamEmWaitTimeout,
@@ -127,6 +128,14 @@ class JobStarter(object):
                               % (job.name, task.data["id"], task.data["state"]))
 
         task = self._wait_task(task)
+        if task is None:
+            # EM scopes tasks to the logon session (em_api.md section 7): after the session expired and was
+            # renewed the task is gone, so the job's new session tells how the start went.
+            session = self._wait_new_session(before)
+            if request.wait_for == WAIT_FOR_START:
+                return self._done("Job %r started (session %s, state %s); its task ended with the expired logon "
+                                  "session." % (job.name, session["name"], session["state"]))
+            return self._wait_completion(session["href"], "Job %r ran" % job.name)
         if request.wait_for == WAIT_FOR_START:
             return self._done("Job %r started (task %s: %s)." % (job.name, task.data["id"], task.data["message"]))
         session_href = task.session_href or self._wait_new_session(before)["href"]
@@ -179,7 +188,14 @@ class JobStarter(object):
 
     def _wait_task(self, task):
         self.result["changed"] = True
-        outcome = self._waiter().wait(lambda: Task(self.em.get(task.href), task.href), lambda item: item.finished, initial=task)
+        logons = self.em.logons
+        try:
+            outcome = self._waiter().wait(lambda: Task(self.em.get(task.href), task.href), lambda item: item.finished,
+                                          initial=task)
+        except VeeamEmNotFoundError:
+            if self.em.logons == logons:
+                raise
+            return None
         self.result["task"] = outcome.last.data
         if not outcome.done:
             self._timeout("the start task %s to reach Finished (last state: %s)"

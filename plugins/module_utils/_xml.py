@@ -95,14 +95,19 @@ class ElementStream(object):
     """Parse a body chunk by chunk and hand each element of the chosen local names to ``on_element``.
 
     Used for large collections (``/jobs?format=Entity`` of tens of thousands of jobs): memory stays
-    bounded because each element is freed, with the siblings read before it, once ``on_element`` returns.
+    bounded because each element is freed, with the siblings read before it, once ``on_element`` returns,
+    and because a body that goes on for ``max_gap_bytes`` without one such element is refused.
     """
 
-    def __init__(self, url, local_names, on_element):
+    def __init__(self, url, local_names, on_element, max_gap_bytes=64 * 1024 * 1024):
         self.url = url
-        self._wanted = frozenset(local_names)
+        self._names = tuple(local_names)
         self._on_element = on_element
-        self._parser = etree.XMLPullParser(events=("end",), **_parser_options())
+        self._max_gap = max_gap_bytes
+        self._gap = 0
+        # The tag filter keeps the parser from reporting the many small elements inside each entity.
+        self._parser = etree.XMLPullParser(events=("end",), tag=["{*}%s" % name for name in self._names],
+                                           **_parser_options())
         self._tail = b""
         self._seen_data = False
 
@@ -110,14 +115,20 @@ class ElementStream(object):
         if not chunk:
             return
         self._seen_data = self._seen_data or bool(chunk.strip())
-        _refuse_dtd(self._tail + chunk, self.url)
         # Chunk sizes are the sender's choice: keep the tail across chunks smaller than the overlap too.
+        _refuse_dtd(self._tail + chunk, self.url)
         self._tail = (self._tail + chunk)[-_SCAN_OVERLAP:]
         try:
             self._parser.feed(chunk)
         except etree.XMLSyntaxError as exc:
             raise VeeamEmFormatError("The response from %s is not well-formed XML (%s)." % (self.url, exc))
+        self._gap += len(chunk)
         self._drain()
+        if self._gap > self._max_gap:
+            raise VeeamEmFormatError(
+                "The response from %s went on for more than %d MiB without a %s element; refused (it is not the "
+                "collection Enterprise Manager sends)." % (self.url, self._max_gap // (1024 * 1024),
+                                                           " or ".join(self._names)))
 
     def close(self):
         """Finish parsing; raises on an empty or truncated document."""
@@ -133,13 +144,13 @@ class ElementStream(object):
 
     def _drain(self):
         for dummy, element in self._parser.read_events():
-            if local_name(element) in self._wanted:
-                self._on_element(element)
-                element.clear()
-                parent = element.getparent()
-                if parent is not None:
-                    while element.getprevious() is not None:
-                        del parent[0]
+            self._gap = 0
+            self._on_element(element)
+            element.clear()
+            parent = element.getparent()
+            if parent is not None:
+                while element.getprevious() is not None:
+                    del parent[0]
 
 
 def local_name(element):
