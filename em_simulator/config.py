@@ -60,6 +60,10 @@ TUNABLE_DEFAULTS: dict[str, Any] = {
     "task_collect_s": 0.5,
     # Job session timeline (em_api.md §8): Starting, Working, Stopped.
     "session_starting_s": 1.0,
+    # Guess (unknown #9/#10): how long after a start the new session shows in the API (queries, lists,
+    # GET). VBR creates it at once, but EM only shows it once it has collected it; 0 = at once. A client
+    # that finds "the session this start created" without the task's Related link must cope with the lag.
+    "session_visible_after_s": 0.0,
     # Guess: how long a session stays "Stopping" after ?action=stop (unknown #11).
     "session_stopping_s": 0.5,
     # em_api.md §2: "If the client sends no requests to the server for 15 minutes,

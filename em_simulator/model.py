@@ -110,6 +110,10 @@ class JobSession:
     stop_result: str = "Failed"
     stop_message: str = ""
     index: int = 0  # creation order, used by the query service
+    visible_m: float = 0.0  # before this monotonic time the API does not show the session
+
+    def visible(self, now: float) -> bool:
+        return now >= self.visible_m
 
     @property
     def is_replica(self) -> bool:

@@ -228,6 +228,7 @@ class SimState:
             message = ("Error: simulated failure" if job.outcome == "Failed"
                        else "Warning: simulated warning")
         s = self._add_session(job, sid, now, job.duration_s, job.outcome, message, is_retry)
+        s.visible_m = now + self.settings["session_visible_after_s"]
         self.counters.start(job.name)
         return s
 
@@ -239,6 +240,10 @@ class SimState:
         t = Task(num=self._task_seq, owner=ls.session_id, operation=operation, created_m=now,
                  running_s=self.settings["task_running_s"], collect_s=self.settings["task_collect_s"],
                  success=success, message=message, related=related)
+        if related is not None:
+            # Finished means "the EM database contains the operation data" (em_api.md 7): a task that links
+            # its session does not finish before EM shows that session.
+            t.collect_s = max(t.collect_s, self.settings["session_visible_after_s"] - t.running_s)
         self.tasks[t.num] = t
         return t
 

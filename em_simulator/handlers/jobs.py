@@ -63,7 +63,7 @@ def job_sessions(app: "App", req: Request, job_id: str, kind: str) -> Response:
     state = app.state
     with state.lock:
         now = state.clock.now()
-        sessions = [s for s in state.sessions_by_job.get(job.id, []) if s.kind == kind]
+        sessions = [s for s in state.sessions_by_job.get(job.id, []) if s.kind == kind and s.visible(now)]
         sessions.reverse()  # newest first, as in the get_backupsessions.md sample
         if entity_format(req):
             plural = "ReplicaJobSessions" if kind == "replica" else "BackupJobSessions"

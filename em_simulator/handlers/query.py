@@ -118,7 +118,7 @@ def _job_source(app: "App", req: Request, now: float) -> Source:
 def _session_source(kind: str) -> Callable[["App", Request, float], Source]:
     def make(app: "App", req: Request, now: float) -> Source:
         state = app.state
-        items = [s for s in state.session_list if s.kind == kind]
+        items = [s for s in state.session_list if s.kind == kind and s.visible(now)]
 
         def lookup(spec: FieldSpec, value: str) -> Iterable[Any]:
             if spec.name == "UID":
@@ -130,7 +130,7 @@ def _session_source(kind: str) -> Callable[["App", Request, float], Source]:
             else:  # JobName
                 found = [s for j in state.catalog.jobs_by_name_ci.get(value.casefold(), [])
                          for s in state.sessions_by_job.get(j.id, [])]
-            return [s for s in found if s.kind == kind]
+            return [s for s in found if s.kind == kind and s.visible(now)]
 
         plural = "ReplicaJobSessions" if kind == "replica" else "BackupJobSessions"
         return Source(items, _session_fields(app, now), lookup,

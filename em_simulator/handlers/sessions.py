@@ -18,7 +18,8 @@ def list_sessions(app: "App", req: Request, kind: str) -> Response:
         now = state.clock.now()
         # get_backupsessions.md: "only returns the sessions ... created for the last 30 days".
         oldest = state.clock.wall(now) - state.settings["session_list_days"] * 86400.0
-        sessions = [s for s in reversed(state.session_list) if s.kind == kind and s.creation_wall >= oldest]
+        sessions = [s for s in reversed(state.session_list)
+                    if s.kind == kind and s.creation_wall >= oldest and s.visible(now)]
         if entity_format(req):
             plural = "ReplicaJobSessions" if kind == "replica" else "BackupJobSessions"
             body = xmlout.wrap(plural, "".join(session_entity(app, s, now) for s in sessions))
@@ -30,7 +31,7 @@ def list_sessions(app: "App", req: Request, kind: str) -> Response:
 def get_session(app: "App", req: Request, session_id: str, kind: str) -> Response:
     state = app.state
     s = state.session(session_id)
-    if s is None or s.kind != kind:
+    if s is None or s.kind != kind or not s.visible(state.clock.now()):
         raise not_found("Replica job session" if kind == "replica" else "Backup job session", session_id)
     if entity_format(req):
         return xml(app, req, session_entity(app, s, state.clock.now()))

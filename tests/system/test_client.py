@@ -265,3 +265,22 @@ def test_latest_sessions_in_bulk_costs_requests_independent_of_the_job_count(sim
     # One unfiltered pass per session type (backup, replica), newest first, 100 sessions a page, stopping
     # once every job has its newest: about one request per 100 jobs, never one per job.
     assert spent <= len(jobs) // 100 + 4
+
+
+_job_start = import_module_utils("_job_start")
+
+
+@pytest.mark.parametrize("related_link", [True, False])
+def test_completion_finds_the_run_even_when_em_shows_its_session_late(sim, related_link):
+    # EM shows a new session only once it has collected it; without the task's Related link the client
+    # must wait for "a session that was not there before the start", not take the newest one at once.
+    sim.configure(task_running_s=0.2, task_collect_s=0.2, session_starting_s=0.2, session_visible_after_s=1.5)
+    sim.set_job("DB Backup", duration_s=1, related_link=related_link)
+    request = _job_start.JobStartRequest(name="DB Backup", wait_for="completion", timeout=60, poll_interval=1.0)
+    with open_session(sim) as em:
+        before = _job_sessions.latest_session(em, _jobs.find_one_job(em, name="DB Backup"))
+        result = _job_start.JobStarter(em, request).run()
+    assert result["changed"] is True and result["session"]["state"] == "Stopped"
+    assert result["session"]["result"] == "Success"
+    assert before is not None and result["session"]["uid"] != before["uid"]
+    assert sim.counters()["starts_by_job"]["DB Backup"] == 1 and sim.counters()["live_sessions"] == 0
