@@ -155,7 +155,7 @@ changelog: venv
 
 docs-lint: venv collection-link
 	cd $(COLLECTION_LINK) && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_PATH) \
-		antsibull-docs lint-collection-docs --plugin-docs .
+		antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs .
 
 lint: venv collection-link
 	@paths=$$(cd $(ROOT) && for p in examples tests/integration; do [[ -d $$p ]] && echo $$p; done || true); \

@@ -43,7 +43,8 @@ options:
   ca_path:
     description:
       - PEM file of the certificate authority (or bundle) used to verify the Enterprise Manager certificate.
-      - If not set, the value of the E(VEEAM_EM_CA_PATH) environment variable is used, else the system trust store.
+      - If not set, the value of the E(VEEAM_EM_CA_PATH) environment variable is used; without either, the default CA
+        bundle of the Python C(requests) library (C(certifi), or the file named by E(REQUESTS_CA_BUNDLE)).
     type: path
   request_timeout:
     description:

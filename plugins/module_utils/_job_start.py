@@ -67,13 +67,13 @@ class JobStartRequest(object):
 class JobStarter(object):
     """One start of one job. ``run()`` returns the module result or raises a VeeamEmError with ``result``."""
 
-    def __init__(self, em, request, warn=None, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, em, request, warn=None, clock=time.monotonic, sleep=time.sleep, started=None):
         self.em = em
         self.request = request
         self._warn = warn or (lambda message: None)
         self._clock = clock
         self._sleep = sleep
-        self.started = clock()
+        self.started = clock() if started is None else started
         self.job = None
         self.result = dict(changed=False, job=None, task=None, session=None, elapsed=0.0)
 
@@ -174,8 +174,9 @@ class JobStarter(object):
                 self.result["session"] = after
                 return None
             raise VeeamEmError(
-                "Starting job %r failed: %s. The job's sessions were read again afterwards and no new run "
-                "appeared, so the job was not started; nothing changed. Run the task again." % (self.job.name, error),
+                "Starting job %r failed: %s The job's sessions were read again afterwards and no new run "
+                "appeared, so the job was not started; nothing changed. Run the task again." % (self.job.name,
+                                                                                _sentence(error)),
                 result=dict(changed=False))
 
     def _follow_session_after_lost_task(self, before):
@@ -201,6 +202,8 @@ class JobStarter(object):
             self._timeout("the start task %s to reach Finished (last state: %s)"
                           % (task.data["id"], outcome.last.data["state"]))
         if outcome.last.failed:
+            # EM refused the start (its task says so): the job did not start, nothing changed.
+            self.result["changed"] = False
             raise VeeamEmTaskFailedError("Enterprise Manager could not start job %r: task %s ended with: %s"
                                          % (self.job.name, task.data["id"], outcome.last.data["message"] or "no message"))
         return outcome.last
@@ -242,6 +245,11 @@ class JobStarter(object):
 
 def _is_new(session, before):
     return session is not None and (before is None or session["uid"] != before["uid"])
+
+
+def _sentence(error):
+    text = str(error).rstrip()
+    return text if text.endswith(".") else text + "."
 
 
 def _format_seconds(value):

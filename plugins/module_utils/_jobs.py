@@ -151,7 +151,7 @@ def _matches(job, name, job_id, backup_server, job_types):
 def _list_all(em, details):
     link = em.link("Down", "JobList")
     if link is None:
-        raise VeeamEmPermissionError("The logon session of %r offers no job list. %s" % (em.username, ROLE_HINT))
+        raise VeeamEmPermissionError("The logon session of \"%s\" offers no job list. %s" % (em.username, ROLE_HINT))
     jobs = []
     em.stream(link["href"], ("Job",), lambda element: jobs.append(Job(element, details)))
     return jobs

@@ -10,6 +10,7 @@ Internal to the seedops.veeam_em collection: not a public API, may change withou
 from __future__ import annotations
 
 import signal
+import time
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -34,10 +35,15 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import Ve
 from ansible_collections.seedops.veeam_em.plugins.module_utils._session import EmSession
 
 
+_clock = time.monotonic
+
+
 class VeeamEmModule(AnsibleModule):
     """AnsibleModule with the shared connection options, library checks and option checks."""
 
     def __init__(self, argument_spec=None, **kwargs):
+        # The wait budget and the reported elapsed time of a module count from here, logon included.
+        self.started = _clock()
         spec = connection_argument_spec()
         spec.update(argument_spec or {})
         super(VeeamEmModule, self).__init__(argument_spec=spec, **kwargs)

@@ -56,7 +56,8 @@ def normalize_url(url):
         port = parts.port
     except ValueError as exc:
         raise VeeamEmInputError("url %r is not a valid URL (%s)." % (_strip_userinfo(url), exc))
-    if parts.scheme not in ("https", "http"):
+    # Plain http would send the password in clear text; EM's API has been HTTPS-only since v1_5.
+    if parts.scheme != "https":
         raise VeeamEmInputError("url %r: the scheme must be https (Enterprise Manager's REST API listens on "
                                 "https://HOST:9398)." % _strip_userinfo(url))
     if parts.username or parts.password or "@" in parts.netloc:
@@ -148,7 +149,7 @@ class EmSession(object):
                                               auth=(self.username, self._password))
         except VeeamEmAuthenticationError as exc:
             raise VeeamEmAuthenticationError(
-                "Logon to Enterprise Manager as %r was refused (HTTP 401): check username and password, and "
+                "Logon to Enterprise Manager as \"%s\" was refused (HTTP 401): check username and password, and "
                 "that the account has an Enterprise Manager role (Portal Administrator to start jobs)."
                 % self.username, method="POST", url=create_href, status=401, server_message=exc.server_message)
         token = response.headers.get(SESSION_HEADER)

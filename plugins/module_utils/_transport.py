@@ -193,6 +193,10 @@ class Transport(object):
             )
         except requests_exceptions.RequestException as exc:
             raise VeeamEmTransportError("%s %s failed: %s" % (method, url, _reason(exc)))
+        except OSError as exc:
+            # requests raises a bare OSError when the CA bundle it was given cannot be read.
+            raise VeeamEmTlsError("Could not use the CA bundle for %s: %s. Check ca_path (a readable PEM file)."
+                                  % (url, exc))
 
     def _chunks(self, method, url, response):
         try:
@@ -225,7 +229,7 @@ class Transport(object):
 
 
 def _reason(exc):
-    """The innermost readable reason of a requests/urllib3 exception, without URLs' userinfo."""
+    """The innermost readable reason of a requests/urllib3 exception (never holds credentials: URLs have none)."""
     reason = exc
     for dummy in range(5):
         nested = getattr(reason, "reason", None) or (reason.args[0] if getattr(reason, "args", None) else None)
@@ -233,10 +237,13 @@ def _reason(exc):
             break
         reason = nested
     text = str(reason)
-    # urllib3 prefixes with the connection object's repr; keep the human part.
+    # urllib3 prefixes its messages with the connection object's repr; keep the human part.
     if ">: " in text:
         text = text.split(">: ", 1)[1]
-    return text.strip("()'\" ") or exc.__class__.__name__
+    text = text.strip().strip("'\"").strip()
+    if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
+        text = text[1:-1]
+    return text.rstrip(".") or exc.__class__.__name__
 
 
 def _seconds(value):

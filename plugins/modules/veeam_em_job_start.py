@@ -39,7 +39,8 @@ attributes:
   check_mode:
     support: full
     details:
-      - In check mode nothing is sent to Enterprise Manager but reads; C(changed) says whether the job would be started.
+      - In check mode the module logs on, reads the job and its newest session, and logs off; it sends no start.
+        C(changed) says whether the job would be started.
   diff_mode:
     support: none
 options:
@@ -70,7 +71,7 @@ options:
     default: start
   timeout:
     description:
-      - The whole wait budget in seconds, from the start of the module to the awaited state.
+      - The whole wait budget in seconds, counted from the start of the module (logon included) to the awaited state.
       - This is not the limit of one HTTP request; that is O(request_timeout).
     type: int
     default: 900
@@ -201,7 +202,10 @@ task:
       description: Task id, for example V(task-3).
       type: str
     href:
-      description: The task's URL, to poll it later.
+      description:
+        - The task's URL. Enterprise Manager keeps a task only within the logon session that created it, so it cannot
+          be polled after the module has logged off; follow the run with
+          P(seedops.veeam_em.veeam_em_job_info#module) and O(seedops.veeam_em.veeam_em_job_info#module:include_last_session=true).
       type: str
     state:
       description: V(Running), V(OperationFinished) or V(Finished).
@@ -304,7 +308,7 @@ def main():
         required_one_of=[("name", "id")],
         supports_check_mode=True,
     )
-    module.run(lambda em, request: JobStarter(em, request, warn=module.warn).run(),
+    module.run(lambda em, request: JobStarter(em, request, warn=module.warn, started=module.started).run(),
                prepare=lambda: build_request(module))
 
 

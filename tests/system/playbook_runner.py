@@ -77,13 +77,16 @@ CALLBACK_SOURCE = textwrap.dedent('''\
 ''')
 
 # The interpreter the hosts use: runs the real Python on the module and records the module's peak RSS (KiB).
-# SIGTERM/SIGINT sent to the wrapper are passed on; signals sent to the module itself do not concern it.
+# It is in the module's process group, so a signal sent to the group (ansible's workers pass SIGINT/SIGTERM on
+# with killpg) reaches the module directly: the wrapper must neither pass it on (the module would get it twice)
+# nor die of it (the RSS would not be recorded). A no-op handler, installed after the child started, does both
+# (handlers, unlike SIG_IGN, are not inherited across exec).
 RSS_WRAPPER_SOURCE = textwrap.dedent('''\
     #!{python}
     import os, resource, signal, subprocess, sys
     child = subprocess.Popen([{python!r}] + sys.argv[1:])
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda number, frame: child.send_signal(number))
+        signal.signal(signum, lambda number, frame: None)
     while True:
         try:
             rc = child.wait()

@@ -64,7 +64,7 @@ def test_wrong_password_is_an_authentication_error_without_the_password(sim):
         with open_session(sim, user=("admin", "not-the-password")):
             pass
     message = str(caught.value)
-    assert "check username and password" in message and "'admin'" in message
+    assert "check username and password" in message and '"admin"' in message
     assert "not-the-password" not in message
     assert sim.counters()["live_sessions"] == 0
 

@@ -303,7 +303,8 @@ def _wait_for_module_in_wait(sim: Any, running: RunningPlaybook, job: str, timeo
     raise AssertionError("the module did not reach its wait in time:\n" + running.output_so_far[-3000:])
 
 
-def run_interrupt(signum: int, target: str) -> Callable[[Case, CaseRun, Any, PlaybookRunner], None]:
+def run_interrupt(signum: int, target: str, again_after: float | None = None
+                  ) -> Callable[[Case, CaseRun, Any, PlaybookRunner], None]:
     def runner_fn(case: Case, ctx: CaseRun, sim: Any, runner: PlaybookRunner) -> None:
         playbook = write_play(runner, case, ctx, [task_for(case, ctx)])
         running = runner.start(playbook, runner.write_inventory(["localhost"]), forks=1)
@@ -313,6 +314,12 @@ def run_interrupt(signum: int, target: str) -> Callable[[Case, CaseRun, Any, Pla
             sent = time.monotonic()
             if target == "module":
                 proc.send_signal(signum)
+                if again_after is not None:
+                    time.sleep(again_after)
+                    if proc.is_running():
+                        proc.send_signal(signum)
+                        ctx.notes.append("%s sent again %.1f s later, during the logoff"
+                                         % (signal.Signals(signum).name, again_after))
             else:  # ansible-playbook itself (its process group, as a terminal's Ctrl-C would)
                 os.killpg(running.process.pid, signum)
             ctx.notes.append("%s sent to the %s after %.1f s (live sessions %d)"
@@ -326,6 +333,11 @@ def run_interrupt(signum: int, target: str) -> Callable[[Case, CaseRun, Any, Pla
                 % (time.monotonic() - sent - ended) if time.monotonic() - sent - ended > 0.5 else ""))
             if alive:
                 ctx.problems.append("the module process was still running 15 s after the playbook ended")
+            if signum != signal.SIGKILL:
+                # A request the module sent before it ended may still be in the simulator (a delayed answer).
+                deadline = time.monotonic() + 3
+                while sim.counters()["live_sessions"] and time.monotonic() < deadline:
+                    time.sleep(0.1)
         finally:
             if running.process.poll() is None:
                 running.kill()
@@ -352,6 +364,7 @@ RUNNERS: dict[str, Callable[[Case, CaseRun, Any, PlaybookRunner], None]] = {
     "concurrency": run_concurrency,
     "race": run_race,
     "interrupt_sigterm": run_interrupt(signal.SIGTERM, "module"),
+    "interrupt_sigterm_twice": run_interrupt(signal.SIGTERM, "module", again_after=0.5),
     "interrupt_sigkill": run_interrupt(signal.SIGKILL, "module"),
     "interrupt_playbook_sigterm": run_interrupt(signal.SIGTERM, "playbook"),
     "interrupt_playbook_sigint": run_interrupt(signal.SIGINT, "playbook"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.seedops.veeam_em.plugins.module_utils import _job_start, _transport, _waiter
+from ansible_collections.seedops.veeam_em.plugins.module_utils import _job_start, _module, _transport, _waiter
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils.framework import (
     FakeClock,
     HttpExpectations,
@@ -37,6 +37,7 @@ def clock(monkeypatch):
     patch_defaults(monkeypatch, _transport.Transport.__init__, sleep=fake.sleep)
     patch_defaults(monkeypatch, _waiter.Waiter.__init__, clock=fake.monotonic, sleep=fake.sleep)
     patch_defaults(monkeypatch, _job_start.JobStarter.__init__, clock=fake.monotonic, sleep=fake.sleep)
+    monkeypatch.setattr(_module, "_clock", fake.monotonic)
     return fake
 
 

@@ -149,12 +149,12 @@ def test_wait_for_start_waits_for_finished_not_operation_finished(em, http, warn
     assert result["elapsed"] == 3.5
 
 
-def test_task_that_ends_with_success_false_is_a_task_failure_with_changed_true(em, http, warnings):
+def test_task_that_ends_with_success_false_is_a_refused_start_with_changed_false(em, http, warnings):
     http.expect(find_job(), newest_session(old_run()), start(),
                 poll_task(success=False, message="Job is disabled."))
     error = failure(em, warnings, VeeamEmTaskFailedError)
     assert "could not start job 'DB Backup': task task-1 ended with: Job is disabled." in str(error)
-    assert error.result["changed"] is True
+    assert error.result["changed"] is False
     assert (error.result["task"]["success"], error.result["task"]["message"]) == (False, "Job is disabled.")
 
 

@@ -45,7 +45,6 @@ def new_session(warnings=None, **kwargs):
     ("https://em01:9398/api/", "https://em01:9398/api/"),
     ("  https://em01 \n", "https://em01:9398/api/"),
     ("HTTPS://em01", "https://em01:9398/api/"),
-    ("http://em01", "http://em01:9398/api/"),
     ("10.0.0.5", "https://10.0.0.5:9398/api/"),
     ("[fd00::5]", "https://[fd00::5]:9398/api/"),
     ("https://[fd00::5]:9398/api", "https://[fd00::5]:9398/api/"),
@@ -59,6 +58,7 @@ def test_normalize_url_accepts(url, expected):
     ("   ", "url is empty"),
     (None, "url is empty"),
     ("ftp://em01", "the scheme must be https"),
+    ("http://em01", "the scheme must be https"),
     ("ftp://admin:S3cretPW@em01", "the scheme must be https"),
     ("https://admin:S3cretPW@em01", "must not contain credentials"),
     ("https://admin@em01:9398", "must not contain credentials"),
@@ -170,7 +170,7 @@ def test_refused_logon_names_the_user_but_never_the_password(http):
         with new_session():
             pass
     error = caught.value
-    assert "Logon to Enterprise Manager as 'CORP\\\\backupadmin' was refused (HTTP 401)" in str(error)
+    assert "Logon to Enterprise Manager as \"CORP\\backupadmin\" was refused (HTTP 401)" in str(error)
     assert em_xml.PASSWORD not in str(error)
     assert (error.method, error.status, error.server_message) == ("POST", 401, "Authentication failed.")
     assert http.methods == ["GET", "POST"]
