@@ -34,6 +34,7 @@ MODULES = {
     "job_start": os.path.join(ROOT, "plugins", "modules", "veeam_em_job_start.py"),
 }
 MODRUN = os.path.join(BENCH_DIR, "modrun.py")
+MEASURE = os.path.join(BENCH_DIR, "measure.py")
 
 ADMIN = ("admin", "Secr3t&P@ss:word")
 
@@ -221,24 +222,38 @@ def counter_delta(before, after):
 
 # --- module runs -------------------------------------------------------------------------------------------
 class ProcessRun(object):
-    """One child process, measured with os.wait4 (its own rusage: CPU and peak RSS)."""
+    """One child process. ``measured``: run it under benchmarks/measure.py, which reports the command's own
+    wall time, CPU time and peak RSS (see measure.py for why the benchmark process cannot measure RSS itself);
+    otherwise only the wall time (and the exit status) are taken here."""
 
-    def __init__(self, argv, label, env, cwd=ROOT):
-        self.argv = argv
+    def __init__(self, argv, label, env, cwd=ROOT, measured=False):
         self.label = label
         self.stdout_path = os.path.join(LOGS, label + ".out")
         self.stderr_path = os.path.join(LOGS, label + ".err")
+        usage_path = os.path.join(LOGS, label + ".usage.json")
+        if measured:
+            if os.path.exists(usage_path):
+                os.unlink(usage_path)
+            argv = [PYTHON, MEASURE, usage_path, "--"] + list(argv)
+        self.argv = argv
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             began = time.perf_counter()
             process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-            _, status, usage = os.wait4(process.pid, 0)
+            process.wait()
             self.wall = time.perf_counter() - began
             self.ended_wall = time.time()
-        process.returncode = self.returncode = os.waitstatus_to_exitcode(status)
-        self.cpu = usage.ru_utime + usage.ru_stime
-        self.user = usage.ru_utime
-        self.system = usage.ru_stime
-        self.maxrss_mb = usage.ru_maxrss / 1024.0  # Linux: kilobytes
+        self.returncode = process.returncode
+        self.cpu = self.user = self.system = self.maxrss_mb = None
+        if measured:
+            with open(usage_path) as handle:
+                usage = json.load(handle)
+            self.wall = usage["wall"]
+            self.ended_wall = usage["ended_wall"]
+            self.returncode = usage["returncode"]
+            self.user = usage["user"]
+            self.system = usage["system"]
+            self.cpu = self.user + self.system
+            self.maxrss_mb = usage["maxrss_kb"] / 1024.0  # Linux: kilobytes
 
     def stdout(self):
         with open(self.stdout_path, "rb") as handle:
@@ -267,7 +282,7 @@ class ModuleRun(ProcessRun):
             for name in patches:
                 argv += ["--patch", name]
             argv += [MODULES[module], self.args_path]
-        ProcessRun.__init__(self, argv, label, module_env())
+        ProcessRun.__init__(self, argv, label, module_env(), measured=True)
         try:
             self.result = json.loads(self.stdout().decode("utf-8"))
         except ValueError:

@@ -77,19 +77,22 @@ def _xml_tag_filter():
 def _lean_job_list():
     from ansible_collections.seedops.veeam_em.plugins.module_utils import _jobs
 
-    class LeanJob(_jobs.Job):
+    full_job = _jobs.Job
+    original_list_all = _jobs._list_all
+
+    class LeanJob(full_job):
         def __init__(self, element, details=False):  # pylint: disable=super-init-not-called
             self.links = ()
             self.data = _jobs.job_to_dict(element, details)
 
     def _list_all(em, details):
-        link = em.link("Down", "JobList")
-        if link is None:
-            raise _jobs.VeeamEmPermissionError("The logon session of %r offers no job list. %s"
-                                               % (em.username, _jobs.ROLE_HINT))
-        jobs = []
-        em.stream(link["href"], ("Job",), lambda element: jobs.append(LeanJob(element, details)))
-        return jobs
+        # _list_all() looks Job up in its module when it runs: swap in the lean class for this call only,
+        # so that the look-ups (find_jobs' query path, job_start) keep full Job objects.
+        _jobs.Job = LeanJob
+        try:
+            return original_list_all(em, details)
+        finally:
+            _jobs.Job = full_job
 
     _jobs._list_all = _list_all
 

@@ -301,7 +301,7 @@ def bench_scale(sizes, reps, base):
             # warm-up: the simulator renders (and caches) the job list on the first request
             B.ModuleRun("job_info", args, "s4-%d-warmup" % size, direct=True).check_ok()
             row = dict(jobs=size, simulator=sim.command(), simulator_start=sim.started_in)
-            size_reps = reps if size <= 10000 else max(1, min(reps, 2))
+            size_reps = reps
 
             def measure(label, module_args, count, **options):
                 runs = []
@@ -318,6 +318,9 @@ def bench_scale(sizes, reps, base):
                 raise RuntimeError("job_info listed %s jobs, expected %d" % ([r["jobs"] for r in row["list"]], size))
             row["by_name"] = measure("s4-%d-name" % size, dict(args, name=name), reps, direct=True)
             row["by_name_job"] = name
+            # informational (no goal): every job with its newest session
+            row["list_last"] = measure("s4-%d-list-last" % size, dict(args, include_last_session=True), 1,
+                                       direct=True)
             if fixes_needed:
                 row["list_fixed"] = measure("s4-%d-list-fix" % size, args, size_reps, patches=fixes_needed)
             before = sim.counters()

@@ -81,15 +81,21 @@ class VeeamEmModule(AnsibleModule):
         here, with the keys it carries (``changed``, ``task``, ``session`` ...), after the session was closed.
         """
         previous = signal.signal(signal.SIGTERM, _raise_interrupted)
+        session = None
         try:
             prepared = prepare() if prepare else None
-            with self.em_session() as em:
+            session = self.em_session()
+            with session as em:
                 result = work(em, prepared)
         except VeeamEmError as error:
             failure = dict(changed=False)
             failure.update(error.result)
             failure.pop("msg", None)
-            self.fail_json(msg=str(error), **failure)
+            message = str(error)
+            if isinstance(error, VeeamEmInterrupted) and session is not None:
+                message += (" It logged off from Enterprise Manager." if session.logoffs else
+                            " It could not log off; Enterprise Manager ends the session after 15 idle minutes.")
+            self.fail_json(msg=message, **failure)
         finally:
             signal.signal(signal.SIGTERM, previous)
         self.exit_json(**result)
@@ -97,6 +103,8 @@ class VeeamEmModule(AnsibleModule):
 
 def _raise_interrupted(signum, frame):
     # Raised in the main thread wherever the module is (usually asleep between polls), so the session's
-    # context manager still logs off before the process ends.
-    raise VeeamEmInterrupted("The module was stopped by signal %d (SIGTERM) before it finished; it logged off "
-                             "from Enterprise Manager. A job it started keeps running." % signum)
+    # context manager still logs off before the process ends. A second SIGTERM (systemd signals every
+    # process of the group) must not interrupt that logoff: ignore it from now on; run() restores it.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise VeeamEmInterrupted("The module was stopped by signal %d (SIGTERM) before it finished. A job it started "
+                             "keeps running." % signum)

@@ -80,7 +80,7 @@ def normalize_url(url):
 
 
 def _strip_userinfo(url):
-    return re.sub(r"//[^/@]*@", "//", url or "")
+    return re.sub(r"//[^/]*@", "//", url or "")
 
 
 def quote_filter_value(value):

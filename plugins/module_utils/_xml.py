@@ -99,7 +99,9 @@ class ElementStream(object):
     and because a body that goes on for ``max_gap_bytes`` without one such element is refused.
     """
 
-    def __init__(self, url, local_names, on_element, max_gap_bytes=64 * 1024 * 1024):
+    # One job entity is a few KiB; 16 MiB without one is no EM collection, and bounds what lxml holds
+    # (about eight times the text) for a hostile body.
+    def __init__(self, url, local_names, on_element, max_gap_bytes=16 * 1024 * 1024):
         self.url = url
         self._names = tuple(local_names)
         self._on_element = on_element

@@ -31,6 +31,7 @@ TASK = "^/api/tasks/"
 SESSION = "^/api/(backup|replica)Sessions/"
 ENTRY = "^/api/?$"
 
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -71,8 +72,8 @@ def _session_result(expected_result: str) -> Callable[[Any], list[str]]:
     def check(run: Any) -> list[str]:
         session = run.result.get("session") or {}
         if session.get("state") != "Stopped" or session.get("result") != expected_result:
-            return ["session should be Stopped/%s, got %s/%s" % (expected_result, session.get("state"),
-                                                                  session.get("result"))]
+            return ["session should be Stopped/%s, got %s/%s"
+                    % (expected_result, session.get("state"), session.get("result"))]
         return []
     return check
 
@@ -91,7 +92,8 @@ def _at_least_logons(minimum: int) -> Callable[[Any], list[str]]:
         counters = run.counters
         problems = []
         if counters["logons"] < minimum:
-            problems.append("expected at least %d logons (re-logon after expiry), got %d" % (minimum, counters["logons"]))
+            problems.append("expected at least %d logons (re-logon after expiry), got %d"
+                            % (minimum, counters["logons"]))
         if counters["logoffs"] != 1:
             problems.append("expected exactly 1 logoff (the last session), got %d" % counters["logoffs"])
         if counters["expired_sessions"] != counters["logons"] - 1:
@@ -303,6 +305,11 @@ CASES: list[Case] = [
          "failed before any request; msg does not repeat the URL's password", args=INFO_DB,
          conn={"url": "https://ops:Url-Secret-42@{host}:{port}"}, failed=True,
          msg=("must not contain credentials",), msg_absent=("Url-Secret-42",), logons=0, requests_total=0),
+    Case("url-with-credentials-http", "Bad input",
+         "http:// url with user:password@ in it, the password holding an '@' (refused for its scheme first)",
+         "failed before any request; msg repeats no part of the URL's password (userinfo stripped up to the "
+         "last '@')", args=INFO_DB, conn={"url": "http://ops:Se@cret-Url-77@{host}:{port}"}, failed=True,
+         msg=("https",), msg_absent=("cret-Url-77", "Se@cret"), logons=0, requests_total=0),
     Case("negative-timeout", "Bad input", "job_start with timeout: -5", "failed before any request, clear msg",
          module="job_start", args={"name": "Quick Backup", "timeout": -5}, failed=True,
          msg=("timeout must be 0 or more seconds", "-5"), logons=0, requests_total=0),
@@ -321,7 +328,7 @@ CASES: list[Case] = [
     Case("wrong-password", "Authentication and roles", "wrong password (EM answers 401)",
          "failed, msg says logon refused and to check username and password", args=INFO_DB,
          conn={"password": WRONG_PASSWORD}, failed=True,
-         msg=("Logon to Enterprise Manager as 'admin' was refused (HTTP 401)", "check username and password"),
+         msg=("Logon to Enterprise Manager as", "admin", "was refused (HTTP 401)", "check username and password"),
          logons=0, failed_logons=1),
     Case("missing-password", "Authentication and roles", "username without password",
          "failed before logon, msg says both are required", args=INFO_DB, conn={"password": None},

@@ -191,8 +191,8 @@ def run_concurrency(case: Case, ctx: CaseRun, sim: Any, runner: PlaybookRunner) 
     module_name = MODULE_PREFIX + "veeam_em_job_info"
     for option in ("name", "id", "backup_server", "job_type", "include_last_session", "details"):
         info_task[module_name][option] = "{{ case_args.%s | default(omit) }}" % option
-    start_task = task_for(start, ctx, "start", {"name": "{{ case_job }}", "wait_for": "completion",
-                                                 "poll_interval": 0.5, "timeout": 90})
+    start_task = task_for(start, ctx, "start",
+                          {"name": "{{ case_job }}", "wait_for": "completion", "poll_interval": 0.5, "timeout": 90})
     start_task["when"] = "case_role == 'start'"
     playbook = write_play(runner, case, ctx, [info_task, start_task])
     inventory = runner.write_inventory(sorted(host_vars), host_vars)
@@ -234,9 +234,8 @@ def run_concurrency(case: Case, ctx: CaseRun, sim: Any, runner: PlaybookRunner) 
 def run_race(case: Case, ctx: CaseRun, sim: Any, runner: PlaybookRunner) -> None:
     hosts = ["racer%d" % index for index in range(1, 6)]
     start = Case(case.id, case.group, "", "", module="job_start")
-    playbook = write_play(runner, case, ctx, [task_for(start, ctx, "start", {"name": "DB Backup",
-                                                                              "poll_interval": 0.5,
-                                                                              "timeout": 60})])
+    task = task_for(start, ctx, "start", {"name": "DB Backup", "poll_interval": 0.5, "timeout": 60})
+    playbook = write_play(runner, case, ctx, [task])
     ctx.run = runner.run(playbook, runner.write_inventory(hosts), forks=5, timeout=case.timeout_s)
     changed_hosts, summary = [], []
     for host in hosts:
@@ -291,7 +290,8 @@ def _wait_for_module_in_wait(sim: Any, running: RunningPlaybook, job: str, timeo
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if running.process.poll() is not None:
-            raise AssertionError("the playbook ended before the module was interrupted:\n" + running.output_so_far[-3000:])
+            raise AssertionError("the playbook ended before the module was interrupted:\n"
+                                 + running.output_so_far[-3000:])
         counters = sim.counters()
         in_wait = any(key.startswith("GET /api/backupSessions/") for key in counters["requests"])
         procs = _module_processes(running.process.pid, "veeam_em_job_start")
@@ -314,20 +314,20 @@ def run_interrupt(signum: int, target: str, again_after: float | None = None
             sent = time.monotonic()
             if target == "module":
                 proc.send_signal(signum)
-                if again_after is not None:
-                    time.sleep(again_after)
-                    if proc.is_running():
-                        proc.send_signal(signum)
-                        ctx.notes.append("%s sent again %.1f s later, during the logoff"
-                                         % (signal.Signals(signum).name, again_after))
             else:  # ansible-playbook itself (its process group, as a terminal's Ctrl-C would)
                 os.killpg(running.process.pid, signum)
             ctx.notes.append("%s sent to the %s after %.1f s (live sessions %d)"
                              % (signal.Signals(signum).name, "module process" if target == "module"
                                 else "ansible-playbook", sent - running.started, before["live_sessions"]))
+            if again_after is not None:
+                time.sleep(again_after)
+                if proc.is_running():
+                    proc.send_signal(signum)
+                    ctx.notes.append("%s sent again %.1f s later, during the logoff"
+                                     % (signal.Signals(signum).name, again_after))
             ctx.run = running.finish(30)
             ended = time.monotonic() - sent
-            gone, alive = psutil.wait_procs([proc], timeout=15)
+            dummy, alive = psutil.wait_procs([proc], timeout=15)
             ctx.notes.append("playbook ended %.1f s after the signal, rc %s%s" % (
                 ended, ctx.run.returncode, "; the module process outlived it by %.1f s"
                 % (time.monotonic() - sent - ended) if time.monotonic() - sent - ended > 0.5 else ""))
@@ -485,9 +485,11 @@ def check_case(ctx: CaseRun, marker_text: str) -> list[str]:
         if seen != count:
             problems.append("%d requests %s..., expected %d" % (seen, prefix, count))
     if case.requests_total is not None and counters["requests_total"] != case.requests_total:
-        problems.append("%d requests reached the simulator, expected %d" % (counters["requests_total"],
-                                                                             case.requests_total))
+        problems.append("%d requests reached the simulator, expected %d"
+                        % (counters["requests_total"], case.requests_total))
 
+    if len(ctx.tokens) != counters["logons"]:  # the token search below must not be vacuous
+        problems.append("%d tokens issued for %d logons" % (len(ctx.tokens), counters["logons"]))
     problems.extend(crash_signs(run, ctx.allow_module_failure))
     text = run.searchable_text()
     for secret, label in secrets_of(ctx, marker_text).items():
@@ -661,7 +663,8 @@ def render(rows: dict[str, dict[str, Any]]) -> str:
     lines = [
         "# Reliability and security cases",
         "",
-        "<!-- Generated by `pytest tests/system/test_reliability.py`. Do not edit by hand: the next run overwrites it. -->",
+        "<!-- Generated by `pytest tests/system/test_reliability.py`. Do not edit by hand: the next run "
+        "overwrites it. -->",
         "",
         "Generated by `pytest tests/system/test_reliability.py` (part of `make test`); **do not edit by hand**. "
         "Change the cases in `tests/system/reliability_cases.py` and run the suite again.",
