@@ -57,7 +57,7 @@ LINT_ARGS ?=
 DEMO_ARGS ?=
 
 # The steps of `make test`, in order; it stops at the first failure.
-TEST_STEPS := venv sanity units system integration changelog-lint docs-lint lint build ee
+TEST_STEPS := venv sanity units system integration changelog-lint docs-lint docs lint build ee
 
 .PHONY: help venv collection-link ansible-test-tree get-pip sanity units system integration \
 	changelog-lint changelog docs-lint lint build ee docs demo bench test clean distclean
@@ -124,8 +124,11 @@ sanity: venv ansible-test-tree get-pip
 units: venv ansible-test-tree get-pip
 	@if [[ -z "$$(find $(TEST_TREE)/tests/unit -name 'test_*.py' 2>/dev/null | head -n 1)" ]]; then \
 		echo "== units: no tests/unit/**/test_*.py yet, nothing to run"; exit 0; fi; \
-	echo "== ansible-test units --venv --python $(PY_VERSION)"; \
-	$(ANSIBLE_TEST) units --venv --python $(PY_VERSION) $(UNITS_ARGS)
+	echo "== ansible-test units --venv --python $(PY_VERSION) --coverage"; \
+	$(ANSIBLE_TEST) coverage erase --venv >/dev/null; \
+	$(ANSIBLE_TEST) units --venv --python $(PY_VERSION) --coverage $(UNITS_ARGS); \
+	echo "== line and branch coverage of plugins/module_utils by the unit tests"; \
+	$(ANSIBLE_TEST) coverage report --venv --include 'plugins/module_utils/*' --show-missing
 
 # The module_utils are imported as ansible_collections.seedops.veeam_em.plugins.module_utils.* through the
 # build/collections symlink; coverage resolves symlinks, so the real directory is the one to measure (files

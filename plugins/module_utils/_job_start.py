@@ -175,8 +175,8 @@ class JobStarter(object):
                 return None
             raise VeeamEmError(
                 "Starting job %r failed: %s The job's sessions were read again afterwards and no new run "
-                "appeared, so the job was not started; nothing changed. Run the task again." % (self.job.name,
-                                                                                _sentence(error)),
+                "appeared, so the job was not started; nothing changed. Run the task again."
+                % (self.job.name, _sentence(error)),
                 result=dict(changed=False))
 
     def _follow_session_after_lost_task(self, before):
