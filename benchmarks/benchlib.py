@@ -317,7 +317,8 @@ class PlaybookRun(ProcessRun):
     def _recap(self):
         text = self.stdout().decode("utf-8", "replace")
         recap = {}
-        for match in re.finditer(r"^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", text, re.M):
+        pattern = r"^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)"
+        for match in re.finditer(pattern, text, re.M):
             recap[match.group(1)] = dict(ok=int(match.group(2)), changed=int(match.group(3)),
                                          unreachable=int(match.group(4)), failed=int(match.group(5)))
         return recap

@@ -6,6 +6,8 @@ import json
 
 import benchlib as B
 
+# Growth between two rows is called linear while the cost per added job of the later step stays within this
+# factor of the earlier step's (quadratic growth multiplies it by the job-count factor of the step).
 LINEAR_TOLERANCE = 1.25
 GOAL_LIST_10K_S = 3.0
 GOAL_RSS_10K_MB = 150.0
@@ -80,7 +82,7 @@ class Report(object):
                      % (B.spread(base["walls"]), code(base["command"])))
         self.add()
         self.add("Work files (module arguments, outputs, request logs, simulator logs, `results.json` with every raw "
-                 "figure) are in `build/bench/`.")
+                 "figure of the run) are in `build/bench/`.")
         self.add()
 
     # ----------------------------------------------------------------------------------------------------
@@ -164,7 +166,9 @@ class Report(object):
         rows = []
         variants = dict((v["key"], v) for v in s["variants"])
         for v in s["variants"]:
-            rows.append([v["title"], "%g" % v["requests"], v["task_polls"],
+            counts = [r["requests"] for r in v["runs"]]
+            polls = [r["task_polls"] for r in v["runs"]]
+            rows.append([v["title"], B.spread(counts, 0, ""), B.spread(polls, 0, ""),
                          B.spread([r["wall"] for r in v["runs"]]), v["live"]])
         self.add(table(["Variant", "HTTP requests", "of which task polls", "Wall time (ansible-playbook)",
                         "EM sessions left open"], rows))
@@ -179,7 +183,9 @@ class Report(object):
                                "%.2f" % (v["requests"] / float(ours["requests"])),
                                "%.2f" % (v["wall"] / ours["wall"]),
                                "%d vs %d" % (v["live"], ours["live"])])
-        self.add("Ratio (uri playbook ÷ module; above 1 means the uri playbook needs more):")
+        self.add("The uri playbook's task polls depend on how long Ansible takes between its tasks: when the "
+                 "first poll comes after EM's task is Finished, it polls once. Ratio of the medians (uri playbook "
+                 "÷ module; above 1 means the uri playbook needs more):")
         self.add()
         self.add(table(["Comparison", "Requests", "Wall time", "Sessions left open"], ratio_rows))
         self.add()
@@ -219,7 +225,8 @@ class Report(object):
                  % (s["job"], s["job"], code(s["simulator"])))
         self.add()
         header = ["T", "Session Starting + run (EM's times)", "Returned after the job's end",
-                  "First poll that saw the end", "Polls", "Smallest gap between two polls of one resource: any / after its first",
+                  "First poll that saw the end", "Polls",
+                  "Smallest gap between two polls of one resource: any / after its first",
                   "Polls per second", "Requests", "Goal"]
         self.add(table(header, self.latency_rows(s["rows"])))
         self.add()
@@ -264,7 +271,8 @@ class Report(object):
             cpu = B.median([r["cpu"] for r in runs])
             rss = B.median([r["rss"] for r in runs])
             requests = sorted(set(r["requests"] for r in runs))
-            cells = ["{:,}".format(row["jobs"]), B.spread([r["wall"] for r in runs]), B.spread([r["cpu"] for r in runs]),
+            cells = ["{:,}".format(row["jobs"]), B.spread([r["wall"] for r in runs]),
+                     B.spread([r["cpu"] for r in runs]),
                      B.spread([r["rss"] for r in runs], 0, " MB"), "/".join(str(x) for x in requests)]
             if previous is None:
                 cells += ["–", "–", "–", "–", "–", "–"]
@@ -323,7 +331,8 @@ class Report(object):
         lin_rss = self.linear(mrss)
         for name, verdicts, unit in (("CPU", lin_cpu, "ms"), ("RSS", lin_rss, "MB")):
             for a, b, ratio, ok in verdicts:
-                self.add("- %s per 1,000 added jobs: %s → %s jobs %s, %s → %s jobs %s: ×%.2f, %s (linear within ×%g)."
+                self.add("- %s per 1,000 added jobs: %s → %s jobs %s, %s → %s jobs %s: ×%.2f, %s "
+                         "(linear within ×%g)."
                          % (name, "{:,}".format(a[0]), "{:,}".format(a[1]),
                             ("%.0f ms" % (a[2] * 1000)) if unit == "ms" else "%.2f MB" % a[2],
                             "{:,}".format(b[0]), "{:,}".format(b[1]),
@@ -338,7 +347,8 @@ class Report(object):
             pb = row["playbook"]
             pb_rows.append(["{:,}".format(row["jobs"]), "%.2f s" % pb["wall"], "%.2f s" % pb["beyond_startup"],
                             pb["requests"]])
-        self.add(table(["Jobs", "ansible-playbook wall (1 run)", "Beyond Ansible's start-up (− %.2f s)" % base["median"],
+        self.add(table(["Jobs", "ansible-playbook wall (1 run)",
+                        "Beyond Ansible's start-up (− %.2f s)" % base["median"],
                         "Requests"], pb_rows))
         self.add()
         self.add("### job_info by name")

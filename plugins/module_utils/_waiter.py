@@ -16,9 +16,12 @@ import time
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmApiError, VeeamEmTransportError
 
-# Short tasks (a start is usually accepted within a second or two) should not cost a whole poll
-# interval, so the first polls come sooner than poll_interval.
-EARLY_DELAYS_S = (0.5, 1.0, 2.0)
+# Short tasks and short jobs should not cost a whole poll interval: the first poll comes after half a
+# second, then one a second for the first seconds of a wait (never more often than that), then one every
+# poll_interval. A 3 s job is seen finished within about a second of its end (docs/benchmarks.md).
+FIRST_DELAY_S = 0.5
+EARLY_DELAY_S = 1.0
+EARLY_WINDOW_S = 10.0
 # A poll that fails for a passing reason (the transport already retried it) is tolerated this many
 # times in a row before the wait gives up.
 MAX_TRANSIENT_POLL_ERRORS = 3
@@ -38,11 +41,16 @@ def _is_transient(error):
 
 
 def delays(poll_interval):
-    """The pause before each poll: the early delays (never above poll_interval), then poll_interval."""
-    for early in EARLY_DELAYS_S:
-        if early >= poll_interval:
-            break
-        yield early
+    """The pause before each poll: 0.5 s, then 1 s until 10 s have passed, then poll_interval.
+
+    No pause is ever longer than poll_interval.
+    """
+    waited = 0.0
+    pause = min(FIRST_DELAY_S, poll_interval)
+    while waited + pause < EARLY_WINDOW_S and pause < poll_interval:
+        yield pause
+        waited += pause
+        pause = min(EARLY_DELAY_S, poll_interval)
     while True:
         yield poll_interval
 

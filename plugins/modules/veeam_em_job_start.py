@@ -78,8 +78,8 @@ options:
     aliases: [wait_timeout]
   poll_interval:
     description:
-      - Seconds between two polls of the task or session. The first polls come sooner (after 0.5, 1 and 2 seconds) so
-        that short tasks return promptly.
+      - Seconds between two polls of the task or session. The first polls come sooner (after 0.5 s, then every second
+        for the first 10 seconds of a wait) so that short tasks and short jobs return promptly.
     type: float
     default: 5
 notes:

@@ -55,7 +55,10 @@ def test_tarball_holds_the_collection_and_no_development_files(tarball):
 def test_installed_tarball_runs_the_demo_against_the_simulator(tarball, sim, tmp_path):
     sim.set_job("Quick Backup", duration_s=1)
     collections = tmp_path / "collections"
-    run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--offline", "-p", str(collections), tarball])
+    # Only the empty path is configured: a copy of the collection elsewhere (make system sets
+    # ANSIBLE_COLLECTIONS_PATH to the work tree) would make ansible-galaxy skip the install.
+    run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--offline", "--force", "-p", str(collections),
+         tarball], env={"ANSIBLE_COLLECTIONS_PATH": str(collections)})
     installed = collections / "ansible_collections" / "seedops" / "veeam_em"
     assert (installed / "plugins" / "modules" / "veeam_em_job_start.py").is_file()
     output = run(

@@ -102,7 +102,8 @@ def test_already_running_run_that_fails_is_a_failure_without_change(em, http, wa
 
 
 def test_timeout_waiting_for_a_run_that_was_already_running_reports_no_change(em, http, warnings):
-    http.expect(find_job(), newest_session(new_run()), [poll_session()] * 6)
+    # The first read, then polls at 0.5, 1.5, ..., 9.5 s and the last one at the deadline (10 s).
+    http.expect(find_job(), newest_session(new_run()), [poll_session()] * 12)
     error = failure(em, warnings, VeeamEmWaitTimeout, wait_for="completion", timeout=10)
     assert "The job was not started by this task" in str(error)
     assert error.result["changed"] is False
@@ -145,8 +146,8 @@ def test_wait_for_start_waits_for_finished_not_operation_finished(em, http, warn
     assert (result["task"]["state"], result["task"]["success"]) == ("Finished", True)
     assert result["session"] is None
     assert result["msg"] == "Job 'DB Backup' started (task task-1: %s)." % TRIGGERED
-    assert clock.sleeps == [0.5, 1.0, 2.0]
-    assert result["elapsed"] == 3.5
+    assert clock.sleeps == [0.5, 1.0, 1.0]
+    assert result["elapsed"] == 2.5
 
 
 def test_task_that_ends_with_success_false_is_a_refused_start_with_changed_false(em, http, warnings):
@@ -239,7 +240,7 @@ def test_warning_run_succeeds_with_an_ansible_warning(em, http, warnings):
 
 # -- timeouts --------------------------------------------------------------------------------------------
 def test_timeout_waiting_for_the_task_fails_with_changed_true_and_the_task(em, http, warnings, clock):
-    http.expect(find_job(), newest_session(old_run()), start(), [poll_task("Running", None, None)] * 5)
+    http.expect(find_job(), newest_session(old_run()), start(), [poll_task("Running", None, None)] * 11)
     error = failure(em, warnings, VeeamEmWaitTimeout, timeout=10)
     assert str(error).startswith("Timed out after 10 s waiting for the start task task-1 to reach Finished "
                                  "(last state: Running).")
@@ -248,12 +249,14 @@ def test_timeout_waiting_for_the_task_fails_with_changed_true_and_the_task(em, h
     assert error.result["task"]["state"] == "Running"
     assert error.result["session"] is None
     assert error.result["elapsed"] == 10.0
-    assert clock.sleeps == [0.5, 1.0, 2.0, 5.0, 1.5]
+    # 0.5 s, nine 1 s pauses (9.5 s), then the 5 s poll_interval cut to the 0.5 s left before the deadline.
+    assert clock.sleeps == [0.5] + [1.0] * 9 + [0.5]
 
 
 def test_timeout_waiting_for_the_run_returns_task_and_last_session(em, http, warnings):
+    # The task is Finished at 0.5 s; the session is read, then polled at 1, 2, ..., 10 s (the deadline).
     http.expect(find_job(), newest_session(old_run()), start(), poll_task(related=em_xml.session_href(NEW)),
-                [poll_session(progress=42)] * 6)
+                [poll_session(progress=42)] * 11)
     error = failure(em, warnings, VeeamEmWaitTimeout, timeout=10, wait_for="completion")
     assert str(error).startswith("Timed out after 10 s waiting for job session %s to end (last state: Working, "
                                  "progress 42%%)." % NEW_NAME)
@@ -264,7 +267,8 @@ def test_timeout_waiting_for_the_run_returns_task_and_last_session(em, http, war
 
 
 def test_timeout_waiting_for_the_new_session_to_appear(em, http, warnings):
-    http.expect(find_job(), newest_session(old_run()), start(), poll_task(), [newest_session(old_run())] * 5)
+    # The task is Finished at 0.5 s; the job's newest session is then polled at 1, 2, ..., 10 s (the deadline).
+    http.expect(find_job(), newest_session(old_run()), start(), poll_task(), [newest_session(old_run())] * 10)
     error = failure(em, warnings, VeeamEmWaitTimeout, timeout=10, wait_for="completion")
     assert "Timed out after 10 s waiting for the job session created by the start to appear" in str(error)
     assert error.result["changed"] is True

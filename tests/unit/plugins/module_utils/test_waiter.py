@@ -50,22 +50,27 @@ def transient():
     return VeeamEmApiError("GET x returned HTTP 503.", status=503)
 
 
+# 0.5 s, then 1 s pauses while less than 10 s have been waited (0.5 + 9 x 1 = 9.5 s), then poll_interval.
+EARLY_PAUSES = [0.5] + [1.0] * 9
+
+
 @pytest.mark.parametrize("poll_interval, expected", [
-    (5.0, [0.5, 1.0, 2.0, 5.0, 5.0, 5.0]),
-    (30, [0.5, 1.0, 2.0, 30, 30, 30]),
-    (2.0, [0.5, 1.0, 2.0, 2.0, 2.0, 2.0]),
-    (1.0, [0.5, 1.0, 1.0, 1.0, 1.0, 1.0]),
-    (0.3, [0.3, 0.3, 0.3, 0.3, 0.3, 0.3]),
+    (5.0, EARLY_PAUSES + [5.0, 5.0, 5.0]),
+    (30, EARLY_PAUSES + [30, 30, 30]),
+    (2.0, EARLY_PAUSES + [2.0, 2.0, 2.0]),
+    (1.0, [0.5] + [1.0] * 12),
+    (0.5, [0.5] * 13),
+    (0.3, [0.3] * 13),
 ])
 def test_delays_start_early_and_never_exceed_poll_interval(poll_interval, expected):
-    assert list(itertools.islice(delays(poll_interval), 6)) == expected
+    assert list(itertools.islice(delays(poll_interval), 13)) == expected
 
 
 def test_done_state_is_returned_with_the_elapsed_time(clock):
     polls = Polls(clock, ["running", "running", "running", "done"])
     result = waiter(clock, 900).wait(polls, is_done)
-    assert (result.done, result.last, result.elapsed) == (True, "done", 8.5)
-    assert clock.sleeps == [0.5, 1.0, 2.0, 5.0]
+    assert (result.done, result.last, result.elapsed) == (True, "done", 3.5)
+    assert clock.sleeps == [0.5, 1.0, 1.0, 1.0]
 
 
 def test_initial_done_state_returns_at_once(clock):
@@ -75,13 +80,33 @@ def test_initial_done_state_returns_at_once(clock):
 
 
 def test_last_sleep_ends_exactly_at_the_deadline(clock):
-    deadline = clock() + 7
-    polls = Polls(clock, ["running"] * 10)
+    deadline = clock() + 12
+    polls = Polls(clock, ["running"] * 12)
     result = Waiter(5.0, deadline).wait(polls, is_done, initial="first")
     assert (result.done, result.last) == (False, "running")
-    assert clock.sleeps == [0.5, 1.0, 2.0, 3.5]
+    # The early pauses end at 9.5 s; the 5 s pause that follows is cut to the 2.5 s left.
+    assert clock.sleeps == EARLY_PAUSES + [2.5]
+    assert polls.count == 11
     assert clock() == deadline
-    assert result.elapsed == 7.0
+    assert result.elapsed == 12.0
+
+
+def test_polls_at_most_once_a_second_after_the_first_then_every_poll_interval_after_10_s(clock):
+    start = clock()
+    times = []
+
+    def fetch():
+        times.append(clock() - start)
+        return "done" if len(times) == 13 else "running"
+
+    result = Waiter(5.0, start + 900).wait(fetch, is_done)
+    assert (result.done, result.elapsed) == (True, 24.5)
+    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    assert times[0] == 0.5
+    assert min(gaps) == 1.0, "never more than one poll a second after the first"
+    assert [moment for moment in times if moment < 10] == [0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5]
+    assert gaps == [1.0] * 9 + [5.0] * 3, "one poll a second for about 10 s, then one every poll_interval"
+    assert times[-3:] == [14.5, 19.5, 24.5]
 
 
 def test_slow_polls_never_push_a_sleep_past_the_deadline(clock):

@@ -93,7 +93,8 @@ def test_timeout_fails_with_changed_task_session_and_logs_off_first(monkeypatch,
         em_calls.logon(), find_job(), newest_session(old_run()),
         api_post(START_URL).reply(202, em_xml.task_doc()),
         poll_task(success=True, message="Ok", related=em_xml.session_href(NEW)),
-        [poll_session(progress=10)] * 6,
+        # Read once, then polled at 1, 2, ..., 10 s (the deadline).
+        [poll_session(progress=10)] * 11,
         em_calls.logoff(),
     )
     outcome = run_module(monkeypatch, module, dict(CONNECTION, name="DB Backup", wait_for="completion",
