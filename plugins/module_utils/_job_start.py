@@ -120,7 +120,7 @@ class JobStarter(object):
         task = self._post_start(link["href"], before)
         if task is None:
             # The POST failed, but re-reading showed that the job did start: follow its session.
-            return self._follow_session_after_lost_task(before)
+            return self._follow_session(self.result["session"], "")
         self.result["task"] = task.data
         self.result["changed"] = True
         if not request.wait:
@@ -131,11 +131,7 @@ class JobStarter(object):
         if task is None:
             # EM scopes tasks to the logon session (em_api.md section 7): after the session expired and was
             # renewed the task is gone, so the job's new session tells how the start went.
-            session = self._wait_new_session(before)
-            if request.wait_for == WAIT_FOR_START:
-                return self._done("Job %r started (session %s, state %s); its task ended with the expired logon "
-                                  "session." % (job.name, session["name"], session["state"]))
-            return self._wait_completion(session["href"], "Job %r ran" % job.name)
+            return self._follow_session(self._wait_new_session(before), "; its task ended with the expired logon session")
         if request.wait_for == WAIT_FOR_START:
             return self._done("Job %r started (task %s: %s)." % (job.name, task.data["id"], task.data["message"]))
         session_href = task.session_href or self._wait_new_session(before)["href"]
@@ -179,12 +175,13 @@ class JobStarter(object):
                 % (self.job.name, _sentence(error)),
                 result=dict(changed=False))
 
-    def _follow_session_after_lost_task(self, before):
-        session = self.result["session"]
+    def _follow_session(self, session, note):
+        """The run is known by its session only (its task was lost): answer as wait and wait_for ask."""
+        what = "Job %r started (session %s, state %s)%s" % (self.job.name, session["name"], session["state"], note)
         if not self.request.wait:
-            return self._done("Job %r started (session %s); not waiting (wait: false)." % (self.job.name, session["name"]))
+            return self._done(what + "; not waiting (wait: false).")
         if self.request.wait_for == WAIT_FOR_START:
-            return self._done("Job %r started (session %s, state %s)." % (self.job.name, session["name"], session["state"]))
+            return self._done(what + ".")
         return self._wait_completion(session["href"], "Job %r ran" % self.job.name)
 
     def _wait_task(self, task):

@@ -188,10 +188,11 @@ CASES: list[Case] = [
          faults=({"method": "GET", "path": TASK, "kind": "expire_session"},),
          changed=True, starts={"Quick Backup": 1}, logons=2, expired=1, check=_session_result("Success")),
     Case("idle-timeout-mid-wait", "Session expiry",
-         "EM idle timeout (1.3 s) shorter than poll_interval (2 s) during wait_for: completion",
+         "EM idle timeout (0.8 s) shorter than the pause between polls (1 s early in a wait, then poll_interval 2 s)"
+         " during wait_for: completion",
          "logs on again as often as needed, ok, Success; every old session expired, the last logged off",
          module="job_start", args=dict(START_QUICK_COMPLETION, poll_interval=2),
-         settings={"idle_timeout_s": 1.3}, jobs={"Quick Backup": {"duration_s": 4.0}},
+         settings={"idle_timeout_s": 0.8}, jobs={"Quick Backup": {"duration_s": 4.0}},
          changed=True, starts={"Quick Backup": 1}, logons=None, expired=None, check=_at_least_logons(2)),
 
     # ------------------------------------------------------------------------------ hostile/broken responses
