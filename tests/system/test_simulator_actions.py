@@ -11,26 +11,16 @@ import pytest
 import requests
 from lxml import etree
 
+import em_http
+from em_http import logon
+
 NS = "http://www.veeam.com/ent/v1.0"
 N = {"e": NS}
-ADMIN = ("admin", "Secr3t&P@ss:word")
 FAST = dict(task_running_s=0.15, task_collect_s=0.15, session_starting_s=0.15)
 
 
 def xml(resp: requests.Response) -> etree._Element:
-    assert resp.status_code in (200, 202), resp.text
-    return etree.fromstring(resp.content)
-
-
-def logon(sim, auth=ADMIN) -> requests.Session:
-    http = requests.Session()
-    http.verify = sim.ca_path
-    http.trust_env = False
-    resp = http.post(f"{sim.url}/api/sessionMngr/?v=latest", auth=auth)
-    assert resp.status_code == 201
-    http.headers["X-RestSvcSessionId"] = resp.headers["X-RestSvcSessionId"]
-    http.logon_href = resp.headers["Location"]  # type: ignore[attr-defined]
-    return http
+    return em_http.xml(resp, ok=(200, 202))
 
 
 @pytest.fixture

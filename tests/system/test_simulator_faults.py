@@ -10,25 +10,11 @@ import pytest
 import requests
 from lxml import etree
 
+from em_http import ADMIN, logon, plain
+
 NS = "http://www.veeam.com/ent/v1.0"
 N = {"e": NS}
-ADMIN = ("admin", "Secr3t&P@ss:word")
 SAFE = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
-
-
-def plain(sim) -> requests.Session:
-    http = requests.Session()
-    http.verify = sim.ca_path
-    http.trust_env = False
-    return http
-
-
-def logon(sim) -> requests.Session:
-    http = plain(sim)
-    resp = http.post(f"{sim.url}/api/sessionMngr/?v=latest", auth=ADMIN)
-    assert resp.status_code == 201
-    http.headers["X-RestSvcSessionId"] = resp.headers["X-RestSvcSessionId"]
-    return http
 
 
 @pytest.fixture

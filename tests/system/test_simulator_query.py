@@ -8,26 +8,12 @@ import pytest
 import requests
 from lxml import etree
 
+from em_http import logon, xml
+
 from em_simulator.query import FilterError, parse_filter, tokenize
 
 NS = "http://www.veeam.com/ent/v1.0"
 N = {"e": NS}
-ADMIN = ("admin", "Secr3t&P@ss:word")
-
-
-def xml(resp: requests.Response) -> etree._Element:
-    assert resp.status_code == 200, resp.text
-    return etree.fromstring(resp.content)
-
-
-def logon(sim, auth=ADMIN) -> requests.Session:
-    http = requests.Session()
-    http.verify = sim.ca_path
-    http.trust_env = False
-    resp = http.post(f"{sim.url}/api/sessionMngr/?v=latest", auth=auth)
-    assert resp.status_code == 201
-    http.headers["X-RestSvcSessionId"] = resp.headers["X-RestSvcSessionId"]
-    return http
 
 
 @pytest.fixture
