@@ -15,6 +15,11 @@ import base64
 import time
 
 try:
+    import http.client as http_client
+except ImportError:  # pragma: no cover
+    import httplib as http_client  # type: ignore
+
+try:
     import requests
     from requests import exceptions as requests_exceptions
 except ImportError:  # pragma: no cover - reported by the module through missing_required_lib
@@ -187,6 +192,10 @@ class Transport(object):
                 % (method, url, _seconds(self.request_timeout))
             )
         except requests_exceptions.ConnectionError as exc:
+            if isinstance(_innermost(exc), _DROPPED):
+                raise VeeamEmTransportError(
+                    "%s %s: the connection closed before an answer came (%s). Enterprise Manager, or something "
+                    "between it and Ansible (a proxy, a load balancer), dropped it." % (method, url, _reason(exc)))
             raise VeeamEmTransportError(
                 "Could not connect to %s: %s. Check url (Enterprise Manager listens on port 9398) and that "
                 "the service is running and reachable." % (url, _reason(exc))
@@ -228,15 +237,25 @@ class Transport(object):
         stream.close()
 
 
+# A connection that was made and then closed without an answer, as opposed to one that never came about.
+_DROPPED = (http_client.RemoteDisconnected, ConnectionResetError, ConnectionAbortedError, BrokenPipeError)
+
+
+def _innermost(exc):
+    """Follow ``reason`` and exception ``args`` (requests -> urllib3 -> socket/ssl) to the root cause."""
+    for dummy in range(8):
+        nested = getattr(exc, "reason", None)
+        if not isinstance(nested, BaseException):
+            nested = next((arg for arg in getattr(exc, "args", ()) if isinstance(arg, BaseException)), None)
+        if nested is None or nested is exc:
+            return exc
+        exc = nested
+    return exc
+
+
 def _reason(exc):
-    """The innermost readable reason of a requests/urllib3 exception (never holds credentials: URLs have none)."""
-    reason = exc
-    for dummy in range(5):
-        nested = getattr(reason, "reason", None) or (reason.args[0] if getattr(reason, "args", None) else None)
-        if nested is None or nested is reason or isinstance(nested, str):
-            break
-        reason = nested
-    text = str(reason)
+    """The root cause of a requests/urllib3 exception in words (never holds credentials: URLs have none)."""
+    text = str(_innermost(exc))
     # urllib3 prefixes its messages with the connection object's repr; keep the human part.
     if ">: " in text:
         text = text.split(">: ", 1)[1]

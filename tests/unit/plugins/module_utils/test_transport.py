@@ -333,3 +333,18 @@ def test_responses_are_closed_on_success_retry_and_error(http):
 @pytest.mark.parametrize("body", [None, b"", b"plain text", b"<Task/>", b"<Error/>"])
 def test_server_message_is_none_without_an_error_message(body):
     assert _transport.server_message(body) is None
+
+
+def test_a_connection_closed_without_an_answer_is_told_apart_from_one_never_made(http, clock):
+    from http.client import RemoteDisconnected
+    from urllib3.exceptions import ProtocolError
+
+    dropped = rex.ConnectionError(ProtocolError("Connection aborted.",
+                                                RemoteDisconnected("Remote end closed connection without response")))
+    http.expect(POST(START).raises(dropped))
+    with pytest.raises(VeeamEmTransportError) as caught:
+        Transport().request("POST", START, expected=(202,))
+    message = str(caught.value)
+    assert message.startswith("POST %s: the connection closed before an answer came (Remote end closed connection "
+                              "without response)." % START)
+    assert "Could not connect" not in message and "ProtocolError" not in message
