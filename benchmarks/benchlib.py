@@ -265,14 +265,14 @@ class ProcessRun(object):
 
 
 class ModuleRun(ProcessRun):
-    def __init__(self, module, args, label, request_log=False, patches=(), direct=False):
+    def __init__(self, module, args, label, request_log=False, patches=(), reverts=(), direct=False):
         self.args_path = os.path.join(ARGS, label + ".json")
         with open(self.args_path, "w") as handle:
             json.dump({"ANSIBLE_MODULE_ARGS": args}, handle, indent=1)
         self.shown_args = dict((k, v) for k, v in args.items() if k not in ("url", "username", "password", "ca_path"))
         self.request_log_path = os.path.join(LOGS, label + ".requests.json") if request_log else None
         if direct:
-            if request_log or patches:
+            if request_log or patches or reverts:
                 raise ValueError("a direct run has no instrumentation")
             argv = [PYTHON, MODULES[module], self.args_path]
         else:
@@ -281,6 +281,8 @@ class ModuleRun(ProcessRun):
                 argv += ["--request-log", self.request_log_path]
             for name in patches:
                 argv += ["--patch", name]
+            for name in reverts:
+                argv += ["--revert", name]
             argv += [MODULES[module], self.args_path]
         ProcessRun.__init__(self, argv, label, module_env(), measured=True)
         try:

@@ -30,6 +30,14 @@ SHORT_TIMINGS = {"task_running_s": 0.1, "task_collect_s": 0.1, "session_starting
 DEFAULT_POLL_INTERVAL = 5.0  # veeam_em_job_start's default (its argument spec)
 SCALE_FIXES = ("xml-tag-filter", "lean-job-list")
 LATENCY_FIX = "early-polls"
+# "Before" runs of a fix plugins/ has (the old behaviour put back): as many as the other timed runs up to
+# this many jobs, one above it (the old XML parsing takes about 10 s per run at 50,000 jobs).
+BEFORE_FULL_REPS_UP_TO = 10000
+COMBINED_KEY = "+"  # list_before key of the runs with several fixes reverted at once: their names joined
+
+
+def before_reps(size, reps):
+    return reps if size <= BEFORE_FULL_REPS_UP_TO else 1
 
 
 def log(message):
@@ -203,12 +211,12 @@ def bench_uri(reps, base):
 # ============================================================================================================
 # 3. Completion latency
 # ============================================================================================================
-def latency_run(sim, job, duration, label, patches=()):
+def latency_run(sim, job, duration, label, patches=(), reverts=()):
     sim.reset()
     sim.configure(jobs={job: {"duration_s": duration}})
     before = sim.counters()
     run = B.ModuleRun("job_start", dict(sim.connection_args(), name=job, wait_for="completion"),
-                      label, request_log=True, patches=patches).check_ok()
+                      label, request_log=True, patches=patches, reverts=reverts).check_ok()
     delta = B.counter_delta(before, sim.counters())
     session = run.result["session"]
     end = B.utc_epoch(session["end_time"])
@@ -227,7 +235,7 @@ def latency_run(sim, job, duration, label, patches=()):
         steady_gaps += gaps[1:]
     detected = next((r["sent_wall"] for r in session_polls if r["sent_wall"] >= end), None)
     waited = (times[-1] - times[0]) if len(times) > 1 else 0.0
-    return dict(duration=duration, label=label, patches=list(patches), command=run.command(),
+    return dict(duration=duration, label=label, patches=list(patches), reverts=list(reverts), command=run.command(),
                 args=run.shown_args, latency=run.ended_wall - end, detect=(detected - end) if detected else None,
                 run_s=end - created, polls=len(polls), session_polls=len(session_polls),
                 task_polls=len(polls) - len(session_polls),
@@ -253,7 +261,7 @@ def latency_goal(row):
 
 
 def bench_latency(durations):
-    section = {"rows": [], "after": [], "fix": None}
+    section = {"rows": [], "after": [], "before": [], "fix": None}
     job = "Quick Backup"
     with B.SimulatorProcess("latency") as sim:
         section["simulator"] = sim.command()
@@ -267,9 +275,18 @@ def bench_latency(durations):
         import patches
 
         sys.path.insert(0, B.COLLECTIONS)
-        if any(not row["goal_met"] for row in section["rows"]) and patches.needed(LATENCY_FIX):
-            section["fix"] = dict(name=LATENCY_FIX, **{k: v for k, v in patches.FIXES[LATENCY_FIX].items()
-                                                       if k in ("where", "what")})
+        fix = patches.describe(LATENCY_FIX)
+        if fix["state"] == "fixed":
+            # plugins/ has the fix: measure the old schedule too ("before"), put back into the module process.
+            section["fix"] = fix
+            for duration in durations:
+                row = latency_run(sim, job, duration, "s3-T%g-before" % duration, reverts=(LATENCY_FIX,))
+                row["goal_met"], row["goal_limit"] = latency_goal(row)
+                section["before"].append(row)
+                log("latency T=%gs before fix %s (%s): %.2f s (%d polls)" % (
+                    duration, LATENCY_FIX, fix["label"], row["latency"], row["polls"]))
+        elif any(not row["goal_met"] for row in section["rows"]):
+            section["fix"] = fix
             for duration in durations:
                 row = latency_run(sim, job, duration, "s3-T%g-fix" % duration, patches=(LATENCY_FIX,))
                 row["goal_met"], row["goal_limit"] = latency_goal(row)
@@ -286,10 +303,12 @@ def bench_scale(sizes, reps, base):
     import patches
 
     sys.path.insert(0, B.COLLECTIONS)
-    fixes_needed = [name for name in SCALE_FIXES if patches.needed(name)]
-    section = {"rows": [], "baseline": base, "servers": SERVERS,
-               "fixes": [dict(name=n, where=patches.FIXES[n]["where"], what=patches.FIXES[n]["what"])
-                         for n in fixes_needed]}
+    fixes = [patches.describe(name) for name in SCALE_FIXES]
+    # Fixes plugins/ lacks are measured together ("after": all of them applied); fixes plugins/ has are
+    # measured one at a time ("before": that one fix reverted, the others left as they are).
+    fixes_needed = [f["name"] for f in fixes if f["state"] == "proposed"]
+    fixes_in_plugins = [f["name"] for f in fixes if f["state"] == "fixed"]
+    section = {"rows": [], "baseline": base, "servers": SERVERS, "fixes": fixes}
     for size in sizes:
         with B.SimulatorProcess("scale-%d" % size, dataset="generated", jobs=size, servers=SERVERS,
                                 start_timeout=300) as sim:
@@ -320,6 +339,19 @@ def bench_scale(sizes, reps, base):
                                        direct=True)
             if fixes_needed:
                 row["list_fixed"] = measure("s4-%d-list-fix" % size, args, size_reps, patches=fixes_needed)
+            if fixes_in_plugins:
+                row["list_before"] = {}
+                for fix_name in fixes_in_plugins:
+                    row["list_before"][fix_name] = measure("s4-%d-list-before-%s" % (size, fix_name), args,
+                                                           before_reps(size, reps), reverts=(fix_name,))
+                if len(fixes_in_plugins) > 1:
+                    # All of them reverted at once: the listing as it was before any of these fixes.
+                    row["list_before"][COMBINED_KEY.join(fixes_in_plugins)] = measure(
+                        "s4-%d-list-before-all" % size, args, before_reps(size, reps), reverts=fixes_in_plugins)
+            for key, runs in [("list_fixed", row.get("list_fixed", []))] + list(row.get("list_before", {}).items()):
+                if any(r["jobs"] != size for r in runs):
+                    raise RuntimeError("job_info (%s) listed %s jobs, expected %d" % (key, [r["jobs"] for r in runs],
+                                                                                     size))
             before = sim.counters()
             pb = B.PlaybookRun(playbook("job_info.yml"), "s4-%d-playbook" % size, sim.playbook_vars()).check_ok()
             delta = B.counter_delta(before, sim.counters())
@@ -334,6 +366,10 @@ def bench_scale(sizes, reps, base):
                 log("scale %6d jobs with fixes %s: list %s, rss %s MB" % (
                     size, ",".join(fixes_needed), B.spread([r["wall"] for r in row["list_fixed"]]),
                     B.spread([r["rss"] for r in row["list_fixed"]], 0, "")))
+            for fix_name, runs in row.get("list_before", {}).items():
+                log("scale %6d jobs before fix %s: list %s, cpu %s, rss %s MB" % (
+                    size, fix_name, B.spread([r["wall"] for r in runs]), B.spread([r["cpu"] for r in runs]),
+                    B.spread([r["rss"] for r in runs], 0, "")))
     return section
 
 
