@@ -108,6 +108,19 @@ def doc_options(text):
     return yaml.safe_load(text).get("options") or {}
 
 
+def assert_options_match_documentation(monkeypatch, module):
+    """Every option of the module's own argument spec documented with the same type, default, choices...
+
+    Returns what the module passed to AnsibleModule, for module-specific checks.
+    """
+    captured = module_spec(monkeypatch, module)
+    documented = doc_options(module.DOCUMENTATION)
+    spec = captured["argument_spec"]
+    assert sorted(documented) == sorted(spec)
+    assert [problem for name in spec for problem in option_problems(name, documented[name], spec[name])] == []
+    return captured
+
+
 def option_problems(name, doc, spec):
     """Differences between one documented option and its argument spec entry."""
     found = []

@@ -15,9 +15,7 @@ from ansible_collections.seedops.veeam_em.plugins.modules import veeam_em_job_in
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils import em_calls, em_xml
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils.em_calls import api_get
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.modules.module_harness import (
-    doc_options,
-    module_spec,
-    option_problems,
+    assert_options_match_documentation,
     run_module,
     type_problems,
 )
@@ -50,11 +48,7 @@ def test_last_session_keys_are_the_keys_of_session_to_dict():
 
 # -- options against DOCUMENTATION -----------------------------------------------------------------------
 def test_module_options_match_the_documentation(monkeypatch):
-    captured = module_spec(monkeypatch, module)
-    documented = doc_options(module.DOCUMENTATION)
-    spec = captured["argument_spec"]
-    assert sorted(documented) == sorted(spec)
-    assert [problem for name in spec for problem in option_problems(name, documented[name], spec[name])] == []
+    captured = assert_options_match_documentation(monkeypatch, module)
     assert captured["supports_check_mode"] is True
 
 
