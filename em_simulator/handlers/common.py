@@ -64,3 +64,11 @@ def session_entity(app: "App", s: JobSession, now: float) -> str:
     clock = app.state.clock
     end = fmt_utc(clock.utc(st.end_m)) if st.end_m is not None else None
     return xmlout.session_entity(s, st, fmt_utc(clock.utc(s.start_m)), end)
+
+
+def session_list_body(app: "App", req: Request, sessions: list, kind: str, now: float) -> str:
+    """A list of job sessions: entities with ?format=Entity, else EntityReferences (em_api.md 8)."""
+    if entity_format(req):
+        plural = "ReplicaJobSessions" if kind == "replica" else "BackupJobSessions"
+        return xmlout.wrap(plural, "".join(session_entity(app, s, now) for s in sessions))
+    return xmlout.wrap("EntityReferences", "".join(xmlout.session_ref(s) for s in sessions))

@@ -8,7 +8,7 @@ from .. import xmlout
 from ..httpio import HttpError, Request, Response
 from ..model import Job
 from ..state import ActionError
-from .common import cached_list, entity_format, not_found, session_entity, xml
+from .common import cached_list, entity_format, not_found, session_list_body, xml
 
 if TYPE_CHECKING:
     from ..app import App
@@ -65,9 +65,5 @@ def job_sessions(app: "App", req: Request, job_id: str, kind: str) -> Response:
         now = state.clock.now()
         sessions = [s for s in state.sessions_by_job.get(job.id, []) if s.kind == kind and s.visible(now)]
         sessions.reverse()  # newest first, as in the get_backupsessions.md sample
-        if entity_format(req):
-            plural = "ReplicaJobSessions" if kind == "replica" else "BackupJobSessions"
-            body = xmlout.wrap(plural, "".join(session_entity(app, s, now) for s in sessions))
-        else:
-            body = xmlout.wrap("EntityReferences", "".join(xmlout.session_ref(s) for s in sessions))
+        body = session_list_body(app, req, sessions, kind, now)
     return xml(app, req, body)

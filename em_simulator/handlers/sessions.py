@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import xmlout
 from ..httpio import HttpError, Request, Response
-from .common import access_denied, entity_format, not_found, session_entity, xml
+from .common import access_denied, entity_format, not_found, session_entity, session_list_body, xml
 
 if TYPE_CHECKING:
     from ..app import App
@@ -20,11 +20,7 @@ def list_sessions(app: "App", req: Request, kind: str) -> Response:
         oldest = state.clock.wall(now) - state.settings["session_list_days"] * 86400.0
         sessions = [s for s in reversed(state.session_list)
                     if s.kind == kind and s.creation_wall >= oldest and s.visible(now)]
-        if entity_format(req):
-            plural = "ReplicaJobSessions" if kind == "replica" else "BackupJobSessions"
-            body = xmlout.wrap(plural, "".join(session_entity(app, s, now) for s in sessions))
-        else:
-            body = xmlout.wrap("EntityReferences", "".join(xmlout.session_ref(s) for s in sessions))
+        body = session_list_body(app, req, sessions, kind, now)
     return xml(app, req, body)
 
 
