@@ -2,19 +2,24 @@
 # Copyright: (c) 2026, seedops
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The connection options every module shares: the one source of truth for their argument spec.
+"""The option groups modules share: the one source of truth for their argument specs.
 
 Internal to the seedops.veeam_em collection: not a public API, may change without notice.
 
-Twin: plugins/doc_fragments/connection.py documents exactly these options; change both together
-(tests/unit/plugins/module_utils/test_argspec.py compares them).
+Twins: each group is documented by exactly one doc fragment; change both together
+(tests/unit/plugins/module_utils/test_argspec.py compares them):
+
+- connection_argument_spec: plugins/doc_fragments/connection.py
+- job_selector_argument_spec: plugins/doc_fragments/job_selector.py
+- wait_argument_spec: plugins/doc_fragments/wait.py (DOCUMENTATION; with wait_for, also WAIT_FOR)
 """
 
 from __future__ import annotations
 
 from ansible.module_utils.basic import env_fallback
 
-API_VERSIONS = ["latest", "v1_5", "v1_6", "v1_7"]
+from ansible_collections.seedops.veeam_em.plugins.module_utils._session import API_VERSIONS
+from ansible_collections.seedops.veeam_em.plugins.module_utils._waiter import WAIT_FOR_CHOICES, WAIT_FOR_START
 
 
 def connection_argument_spec():
@@ -25,5 +30,24 @@ def connection_argument_spec():
         validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["VEEAM_EM_VALIDATE_CERTS"])),
         ca_path=dict(type="path", fallback=(env_fallback, ["VEEAM_EM_CA_PATH"])),
         request_timeout=dict(type="float", default=60.0),
-        api_version=dict(type="str", default="latest", choices=API_VERSIONS),
+        api_version=dict(type="str", default="latest", choices=list(API_VERSIONS)),
     )
+
+
+def job_selector_argument_spec():
+    return dict(
+        name=dict(type="str"),
+        id=dict(type="str"),
+        backup_server=dict(type="str"),
+    )
+
+
+def wait_argument_spec(wait_for=True):
+    spec = dict(
+        wait=dict(type="bool", default=True),
+        timeout=dict(type="int", default=900, aliases=["wait_timeout"]),
+        poll_interval=dict(type="float", default=5.0),
+    )
+    if wait_for:
+        spec["wait_for"] = dict(type="str", default=WAIT_FOR_START, choices=list(WAIT_FOR_CHOICES))
+    return spec

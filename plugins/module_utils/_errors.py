@@ -7,11 +7,15 @@
 Internal to the seedops.veeam_em collection: not a public API, may change without notice.
 
 Every failure of the client is one of these classes. Modules catch ``VeeamEmError`` in exactly one place
-(``_module.run_module``) and turn it into ``fail_json``; ``str(error)`` is the message a user reads.
+(``VeeamEmModule.run`` in ``_module``) and turn it into ``fail_json``; ``str(error)`` is the message a user reads.
 No error message ever contains a password or a session token.
 """
 
 from __future__ import annotations
+
+# Statuses that say "try again later" rather than "this request is wrong": gateways, overload, and EM's own
+# 500s, which it also answers while its database or a backup server is briefly out of reach.
+TRANSIENT_STATUSES = frozenset((500, 502, 503, 504))
 
 
 class VeeamEmError(Exception):
@@ -89,5 +93,16 @@ class VeeamEmWaitTimeout(VeeamEmError):
     """The wait budget (``timeout``) ran out before the awaited state was reached."""
 
 
+class VeeamEmTaskLostError(VeeamEmNotFoundError):
+    """A task vanished because the logon session that owned it expired and was renewed (em_api.md section 7)."""
+
+
 class VeeamEmInterrupted(VeeamEmError):
     """The module process was asked to stop (SIGTERM) while it worked; raised so that we still log off."""
+
+
+def is_transient(error):
+    """Whether a failed request may succeed when repeated: no answer at all, or a transient status."""
+    if isinstance(error, VeeamEmTransportError):
+        return True
+    return isinstance(error, VeeamEmApiError) and error.status in TRANSIENT_STATUSES

@@ -17,7 +17,8 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     VeeamEmNotFoundError,
     VeeamEmPermissionError,
 )
-from ansible_collections.seedops.veeam_em.plugins.module_utils._session import filter_all, filter_any
+from ansible_collections.seedops.veeam_em.plugins.module_utils._query import filter_all, filter_any, query
+from ansible_collections.seedops.veeam_em.plugins.module_utils._resource import Resource
 from ansible_collections.seedops.veeam_em.plugins.module_utils import _xml
 
 JOB_TYPES = ("Backup", "Replica", "BackupCopy", "ImmediateBackupCopy")
@@ -40,13 +41,11 @@ def normalize_job_id(value):
     return text.lower()
 
 
-class Job(object):
+class Job(Resource):
     """A job entity: the user-facing dict and the links the client walks."""
 
     def __init__(self, element, details=False, keep_links=True):
-        # A listing of every job never follows the jobs' links; dropping them halves its memory at scale.
-        self.links = _xml.links(element) if keep_links else []
-        self.data = job_to_dict(element, details)
+        super(Job, self).__init__(element, job_to_dict(element, details), keep_links)
 
     @property
     def uid(self):
@@ -60,19 +59,9 @@ class Job(object):
     def job_type(self):
         return self.data["job_type"]
 
-    def link(self, rel, link_type=None):
-        for link in self.links:
-            if link["rel"] == rel and (link_type is None or link["type"] == link_type):
-                return link
-        return None
-
     def start_link(self):
         """The link that starts the job: Start, or Sync for backup copy jobs (em_api.md section 6)."""
-        return self.link("Start") or self.link("Sync")
-
-    def offered_actions(self):
-        actions = sorted(set(link["rel"] for link in self.links if link["rel"] not in ("Up", "Down", "Alternate")))
-        return actions
+        return self.action_link("Start", "Sync")
 
 
 def job_to_dict(element, details=False):
@@ -125,7 +114,7 @@ def find_jobs(em, name=None, job_id=None, backup_server=None, job_types=None, de
             filter_any("BackupServerName", [backup_server]) if backup_server else None,
             filter_any("JobType", job_types) if job_types else None,
         )
-        jobs = [Job(element, details) for element in em.query("Job", "Job", query_filter)]
+        jobs = [Job(element, details) for element in query(em, "Job", "Job", query_filter)]
     except VeeamEmPermissionError as error:
         raise _with_role_hint(error)
     return [job for job in jobs if _matches(job, name, job_id, backup_server, job_types)]
@@ -172,3 +161,25 @@ def find_one_job(em, name=None, job_id=None, backup_server=None):
             "%d jobs are named %r%s, on these backup servers: %s. Set backup_server, or give the job's id."
             % (len(jobs), name, where, servers))
     return jobs[0]
+
+
+class JobSelector(object):
+    """The shared job selector options (``name``, ``id``, ``backup_server``), checked before anything is sent."""
+
+    def __init__(self, name=None, job_id=None, backup_server=None):
+        if job_id is not None:
+            normalize_job_id(job_id)
+        self.name = name
+        self.job_id = job_id
+        self.backup_server = backup_server
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(params.get("name"), params.get("id"), params.get("backup_server"))
+
+    def find_one(self, em):
+        return find_one_job(em, name=self.name, job_id=self.job_id, backup_server=self.backup_server)
+
+    def find_all(self, em, job_types=None, details=False):
+        return find_jobs(em, name=self.name, job_id=self.job_id, backup_server=self.backup_server,
+                         job_types=job_types, details=details)

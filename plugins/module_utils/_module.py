@@ -10,7 +10,6 @@ Internal to the seedops.veeam_em collection: not a public API, may change withou
 from __future__ import annotations
 
 import signal
-import time
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -30,12 +29,10 @@ try:
 except ImportError:
     LXML_IMPORT_ERROR = traceback.format_exc()
 
+from ansible_collections.seedops.veeam_em.plugins.module_utils import _clock
 from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import connection_argument_spec
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmError, VeeamEmInterrupted
 from ansible_collections.seedops.veeam_em.plugins.module_utils._session import EmSession
-
-
-_clock = time.monotonic
 
 
 class VeeamEmModule(AnsibleModule):
@@ -43,7 +40,7 @@ class VeeamEmModule(AnsibleModule):
 
     def __init__(self, argument_spec=None, **kwargs):
         # The wait budget and the reported elapsed time of a module count from here, logon included.
-        self.started = _clock()
+        self.started = _clock.now()
         spec = connection_argument_spec()
         spec.update(argument_spec or {})
         super(VeeamEmModule, self).__init__(argument_spec=spec, **kwargs)

@@ -2,24 +2,19 @@
 # Copyright: (c) 2026, seedops
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Enterprise Manager logon sessions, link walking and the query service.
+"""Enterprise Manager logon sessions: logon, the token, re-logon after expiry, logoff, and authenticated requests.
 
 Internal to the seedops.veeam_em collection: not a public API, may change without notice.
 
 ``EmSession`` is a context manager: it logs on at enter and logs off through the LogonSession's Delete
-link at exit, on every path. Apart from the entry point ``/api/`` and the query service (a search URL
-with parameters, em_api.md section 5), every URL comes from a link in a response.
+link at exit, on every path. It owns the session token and hands it to the transport with each request.
+Apart from the entry point ``/api/`` and the query service (``_query``), every URL comes from a link in a
+response.
 """
 
 from __future__ import annotations
 
 import re
-
-try:
-    from urllib.parse import quote, urlsplit, urlunsplit
-except ImportError:  # pragma: no cover
-    from urlparse import urlsplit, urlunsplit  # type: ignore
-    from urllib import quote  # type: ignore
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     VeeamEmAuthenticationError,
@@ -28,80 +23,19 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     VeeamEmInputError,
 )
 from ansible_collections.seedops.veeam_em.plugins.module_utils._transport import SESSION_HEADER, Transport
+from ansible_collections.seedops.veeam_em.plugins.module_utils._urls import normalize_url
 from ansible_collections.seedops.veeam_em.plugins.module_utils import _xml
 
-DEFAULT_PORT = 9398
+# The REST API versions a user may pin (em_api.md section 1); "latest" takes the newest the server offers.
 API_VERSIONS = ("latest", "v1_5", "v1_6", "v1_7")
-
-# The query service returns at most 100 items a page whatever pageSize asks (em_api.md section 5 and
-# unknown #14), so we ask for exactly that and follow the Next links.
-QUERY_PAGE_SIZE = 100
-
-_HOST_ONLY = re.compile(r"^[A-Za-z0-9.\-]+$|^\[[0-9A-Fa-f:.]+\]$")
-
-
-def normalize_url(url):
-    """Turn the user's ``url`` into the API root ``https://host:port/api/``.
-
-    Accepts a bare host (``em01``), host:port, and a trailing ``/api`` or ``/api/``. Refuses anything that
-    would be silently wrong: credentials in the URL, another path, a query string or an unknown scheme.
-    """
-    text = (url or "").strip()
-    if not text:
-        raise VeeamEmInputError("url is empty: give the Enterprise Manager address, e.g. https://em01.example.com:9398")
-    if "://" not in text:
-        text = "https://" + text
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError as exc:
-        raise VeeamEmInputError("url %r is not a valid URL (%s)." % (_strip_userinfo(url), exc))
-    # Plain http would send the password in clear text; EM's API has been HTTPS-only since v1_5.
-    if parts.scheme != "https":
-        raise VeeamEmInputError("url %r: the scheme must be https (Enterprise Manager's REST API listens on "
-                                "https://HOST:9398)." % _strip_userinfo(url))
-    if parts.username or parts.password or "@" in parts.netloc:
-        raise VeeamEmInputError("url must not contain credentials; pass them as username and password "
-                                "(the password option is never logged).")
-    host = parts.hostname
-    if not host:
-        raise VeeamEmInputError("url %r has no host name." % url)
-    if parts.query or parts.fragment:
-        raise VeeamEmInputError("url %r must not have a query string or fragment; give only "
-                                "https://HOST:PORT." % url)
-    path = parts.path.rstrip("/")
-    if path not in ("", "/api"):
-        raise VeeamEmInputError("url %r has the path %r; give only the server, e.g. https://%s:%d (the API "
-                                "root /api/ is found from there)." % (url, parts.path, host, port or DEFAULT_PORT))
-    netloc = parts.netloc
-    if port is None:
-        netloc = "%s:%d" % (netloc, DEFAULT_PORT)
-    return urlunsplit((parts.scheme, netloc, "/api/", "", ""))
-
-
-def _strip_userinfo(url):
-    return re.sub(r"//[^/]*@", "//", url or "")
-
-
-def quote_filter_value(value):
-    """A query filter value in double quotes; an embedded double quote is doubled (em_api.md section 5)."""
-    return '"%s"' % ("%s" % value).replace('"', '""')
-
-
-def filter_any(field, values):
-    """field=="a",field=="b" (the comma is OR), parenthesised so that it can be AND-ed with more terms."""
-    terms = ["%s==%s" % (field, quote_filter_value(value)) for value in values]
-    return terms[0] if len(terms) == 1 else "(%s)" % ",".join(terms)
-
-
-def filter_all(*terms):
-    """AND (``;``) of the non-empty terms, or None."""
-    kept = [term for term in terms if term]
-    return ";".join(kept) if kept else None
 
 
 class EmSession(object):
-    """A logged-on Enterprise Manager session. Use as ``with EmSession(...) as em:``."""
+    """A logged-on Enterprise Manager session. Use as ``with EmSession(...) as em:``.
+
+    ``generation`` counts the logons of this object: it changes when an expired session was renewed, which
+    is how a caller learns that objects scoped to the old logon session (its tasks) are gone.
+    """
 
     def __init__(self, url, username, password, api_version="latest", validate_certs=True, ca_path=None,
                  request_timeout=60.0, warn=None, transport=None):
@@ -112,11 +46,16 @@ class EmSession(object):
         self.transport = transport or Transport(validate_certs=validate_certs, ca_path=ca_path,
                                                 request_timeout=request_timeout)
         self._warn = warn or (lambda message: None)
+        self._token = None
+        self._delete_href = None
         self.logon_session = None
         self.session_id = None
-        self._delete_href = None
-        self.logons = 0
+        self.generation = 0
         self.logoffs = 0
+
+    @property
+    def logged_on(self):
+        return self._token is not None
 
     # -- context manager -------------------------------------------------------------------------------
     def __enter__(self):
@@ -142,7 +81,7 @@ class EmSession(object):
         if not self.username or self._password is None:
             raise VeeamEmInputError("username and password are required to log on to Enterprise Manager "
                                     "(options username/password or VEEAM_EM_USERNAME/VEEAM_EM_PASSWORD).")
-        entry = self._get_document(self.api_root, authenticated=False)
+        entry = _xml.parse_document(self.transport.request("GET", self.api_root).body, self.api_root)
         create_href = self._logon_href(entry)
         try:
             response = self.transport.request("POST", create_href, expected=(201,),
@@ -155,14 +94,14 @@ class EmSession(object):
         token = response.headers.get(SESSION_HEADER)
         if not token:
             raise VeeamEmFormatError("The logon response from %s has no %s header." % (create_href, SESSION_HEADER))
-        self.transport.session_token = token
+        self._token = token
         # Logged on from here: whatever fails below must still log off, so remember the Delete link first.
         root = _xml.parse_document(response.body, create_href)
         self.logon_session = root
         self.session_id = _xml.child_text(root, "SessionId")
         delete = _xml.find_link(root, "Delete")
         self._delete_href = delete["href"] if delete else root.get("Href")
-        self.logons += 1
+        self.generation += 1
         return root
 
     def _logon_href(self, entry):
@@ -185,12 +124,12 @@ class EmSession(object):
 
     def logoff(self):
         """Log off through the Delete link; a failure here is a warning, never a failure of the work."""
-        if not self.transport.session_token:
+        if not self._token:
             return
         href = self._delete_href
         try:
             if href:
-                self.transport.request("DELETE", href, expected=(204, 200))
+                self.transport.request("DELETE", href, expected=(204, 200), token=self._token)
                 self.logoffs += 1
             else:
                 self._warn("Enterprise Manager gave no logoff link; the session will expire after 15 idle minutes.")
@@ -198,45 +137,37 @@ class EmSession(object):
             self._warn("Logging off from Enterprise Manager failed (the session will expire after 15 idle "
                        "minutes): %s" % exc)
         finally:
-            self.transport.session_token = None
+            self._token = None
             self._delete_href = None
 
-    # -- requests --------------------------------------------------------------------------------------
-    def _get_document(self, href, authenticated=True):
-        response = self._request("GET", href, (200,), authenticated)
-        return _xml.parse_document(response.body, href)
-
-    def _request(self, method, href, expected, authenticated=True, stream_to=None):
-        if not authenticated:
-            saved, self.transport.session_token = self.transport.session_token, None
+    def _relogon(self):
+        # A 401 on a live session usually means that EM expired it (15 idle minutes, em_api.md section 2),
+        # but not always (a service restart, a proxy). Delete it with its own token before logging on again:
+        # deleting it with the new token would be refused and leave it live on the server.
+        old_token, old_delete = self._token, self._delete_href
+        self._token = None
+        if old_delete:
             try:
-                return self.transport.request(method, href, expected=expected)
-            finally:
-                self.transport.session_token = saved
+                self.transport.request("DELETE", old_delete, expected=(204, 200, 401, 404), token=old_token)
+            except VeeamEmError:
+                pass
+        self.logon()
+
+    # -- requests --------------------------------------------------------------------------------------
+    def _request(self, method, href, expected, stream_to=None):
         try:
-            return self.transport.request(method, href, expected=expected, stream_to=stream_to)
+            return self.transport.request(method, href, expected=expected, token=self._token, stream_to=stream_to)
         except VeeamEmAuthenticationError:
             if self.logon_session is None:
                 raise
-            # EM expires a session after 15 idle minutes (em_api.md section 2). Log on again once and
-            # repeat: a 401 means the request was refused before it did anything, POSTs included.
+            # Log on again once and repeat: a 401 means the request was refused before it did anything,
+            # POSTs included.
             self._relogon()
-            return self.transport.request(method, href, expected=expected, stream_to=stream_to)
-
-    def _relogon(self):
-        # The old session is gone on the server side; try to delete it anyway in case it is not.
-        old_delete = self._delete_href
-        self.transport.session_token = None
-        self.logon()
-        if old_delete and old_delete != self._delete_href:
-            try:
-                self.transport.request("DELETE", old_delete, expected=(204, 200, 401, 404))
-            except VeeamEmError:
-                pass
+            return self.transport.request(method, href, expected=expected, token=self._token, stream_to=stream_to)
 
     def get(self, href):
         """GET a resource by its Href and return its root element."""
-        return self._get_document(href)
+        return _xml.parse_document(self._request("GET", href, (200,)).body, href)
 
     def stream(self, href, local_names, on_element):
         """GET a (large) collection and hand each element of ``local_names`` to ``on_element``."""
@@ -251,48 +182,6 @@ class EmSession(object):
     def link(self, rel, link_type):
         """A link of the logon session (the user's map of the API), or None when the role lacks it."""
         return _xml.find_link(self.logon_session, rel, link_type)
-
-    def query_href(self, query_type, query_filter=None, sort_desc=None, sort_asc=None, page_size=QUERY_PAGE_SIZE):
-        # The query service is a search URL with parameters (em_api.md section 5); EM offers no link
-        # that carries a filter, so this is the one place where a URL is composed.
-        params = [("type", query_type), ("format", "Entities")]
-        if query_filter:
-            params.append(("filter", query_filter))
-        if sort_desc:
-            params.append(("sortDesc", sort_desc))
-        if sort_asc:
-            params.append(("sortAsc", sort_asc))
-        params.append(("pageSize", str(page_size)))
-        params.append(("page", "1"))
-        query = "&".join("%s=%s" % (key, quote(value, safe="")) for key, value in params)
-        return "%squery?%s" % (self.api_root, query)
-
-    def iter_query(self, query_type, entity_name, query_filter=None, sort_desc=None, sort_asc=None,
-                   page_size=QUERY_PAGE_SIZE):
-        """Yield the entity elements of a query, page by page (following PagingInfo Next links).
-
-        A generator, so that a caller who has what it needs stops before the next page is fetched.
-        """
-        href = self.query_href(query_type, query_filter, sort_desc, sort_asc, page_size)
-        while href:
-            root = self._get_document(href)
-            for container_name in ("Entities", "Resources", "Refs"):
-                container = _xml.child(root, container_name)
-                if container is not None:
-                    yield from _xml.descendants(container, entity_name)
-            paging = _xml.child(root, "PagingInfo")
-            nxt = _xml.find_link(paging, "Next") if paging is not None else None
-            href = nxt["href"] if nxt else None
-
-    def query(self, query_type, entity_name, query_filter=None, sort_desc=None, sort_asc=None, limit=None):
-        """The entity elements of a query as a list (at most ``limit``; one small page when limit is small)."""
-        page_size = min(limit, QUERY_PAGE_SIZE) if limit else QUERY_PAGE_SIZE
-        found = []
-        for element in self.iter_query(query_type, entity_name, query_filter, sort_desc, sort_asc, page_size):
-            found.append(element)
-            if limit is not None and len(found) >= limit:
-                break
-        return found
 
 
 def _version_key(name):

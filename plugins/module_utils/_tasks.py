@@ -13,29 +13,26 @@ operation's data (em_api.md section 7), so that is the state we wait for.
 from __future__ import annotations
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmFormatError
+from ansible_collections.seedops.veeam_em.plugins.module_utils._job_sessions import SESSION_TYPES
+from ansible_collections.seedops.veeam_em.plugins.module_utils._resource import Resource
 from ansible_collections.seedops.veeam_em.plugins.module_utils import _xml
 
 FINISHED = "Finished"
-SESSION_LINK_TYPES = ("BackupJobSession", "ReplicaJobSession")
 
 
-class Task(object):
+class Task(Resource):
     def __init__(self, element, url=None):
         if _xml.local_name(element) != "Task":
             raise VeeamEmFormatError("The answer from %s is a %s document, not the Enterprise Manager Task that "
                                      "was expected." % (url or "Enterprise Manager", _xml.local_name(element)))
-        self.data = task_to_dict(element)
+        super(Task, self).__init__(element, task_to_dict(element))
         if not self.data["href"]:
             raise VeeamEmFormatError("The task %s from %s has no link to follow it." % (self.data["id"], url))
         related = None
-        for link in _xml.links(element):
-            if link["rel"] == "Related" and link["type"] in SESSION_LINK_TYPES:
+        for link in self.links:
+            if link["rel"] == "Related" and link["type"] in SESSION_TYPES:
                 related = link["href"]
         self.session_href = related
-
-    @property
-    def href(self):
-        return self.data["href"]
 
     @property
     def finished(self):

@@ -12,12 +12,7 @@ This layer knows HTTP and nothing of EM's resources. Above it, ``_session`` logs
 from __future__ import annotations
 
 import base64
-import time
-
-try:
-    import http.client as http_client
-except ImportError:  # pragma: no cover
-    import httplib as http_client  # type: ignore
+import http.client as http_client
 
 try:
     import requests
@@ -26,7 +21,9 @@ except ImportError:  # pragma: no cover - reported by the module through missing
     requests = None
     requests_exceptions = None
 
+from ansible_collections.seedops.veeam_em.plugins.module_utils import _clock
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
+    TRANSIENT_STATUSES,
     VeeamEmApiError,
     VeeamEmAuthenticationError,
     VeeamEmFormatError,
@@ -43,7 +40,9 @@ SESSION_HEADER = "X-RestSvcSessionId"
 # GETs (and the logoff DELETE) are safe to repeat; a POST action is not: repeating "start" could start a
 # job twice, so POSTs are never retried here (the module re-reads the job's state instead).
 RETRYABLE_METHODS = frozenset(("GET", "HEAD", "DELETE"))
-RETRYABLE_STATUS = frozenset((502, 503, 504))
+# EM's 500 is transient for a wait (which polls again anyway) but not retried here at once: the
+# request-level retry is for gateways and overload.
+RETRYABLE_STATUS = TRANSIENT_STATUSES - frozenset((500,))
 MAX_TRIES = 3
 BACKOFF_S = (0.5, 1.0)
 
@@ -92,7 +91,7 @@ def server_message(body):
     return " ".join(parts) or None
 
 
-def status_error(method, url, status, headers, body, hint=None):
+def status_error(method, url, status, headers, body):
     """Build the typed error for an unexpected status, with the server's own words in it."""
     message = server_message(body)
     if message:
@@ -103,19 +102,14 @@ def status_error(method, url, status, headers, body, hint=None):
         detail = "The body is not an Enterprise Manager Error document (%s%s)." % (
             content_type, ": %r" % snippet if snippet else ", empty")
     text = "%s %s returned HTTP %s. %s" % (method, url, status, detail)
-    if hint:
-        text = "%s %s" % (text, hint)
     return _status_error_class(status)(text, method=method, url=url, status=status, server_message=message)
 
 
 class Transport(object):
     """A requests.Session with EM's TLS settings, per-request timeout, retries and error mapping."""
 
-    def __init__(self, validate_certs=True, ca_path=None, request_timeout=60.0, sleep=time.sleep):
+    def __init__(self, validate_certs=True, ca_path=None, request_timeout=60.0):
         self.request_timeout = request_timeout
-        self.validate_certs = validate_certs
-        self.ca_path = ca_path
-        self._sleep = sleep
         self._http = requests.Session()
         self._http.headers["User-Agent"] = USER_AGENT
         # EM answers XML without an Accept header too, but asking for it avoids the 9.5 U4 bug where any
@@ -129,15 +123,16 @@ class Transport(object):
             self._verify = ca_path
         else:
             self._verify = True
-        self.session_token = None
         self.requests_sent = 0
 
     def close(self):
         self._http.close()
 
-    def request(self, method, url, expected=(200,), auth=None, stream_to=None):
+    def request(self, method, url, expected=(200,), auth=None, token=None, stream_to=None):
         """Send one request and return an HttpResponse whose status is in ``expected``.
 
+        ``auth``: (username, password) for the logon only; ``token``: the logon session's token, owned by the
+        caller (``_session.EmSession``) and passed with each request, so that no stale token outlives a logoff.
         ``stream_to``: an ElementStream; the body is fed to it chunk by chunk and not kept.
         Raises a VeeamEmTransportError subclass when no answer came, and a VeeamEmApiError subclass for
         an unexpected status.
@@ -145,16 +140,16 @@ class Transport(object):
         tries = MAX_TRIES if method in RETRYABLE_METHODS else 1
         for attempt in range(1, tries + 1):
             try:
-                response = self._send(method, url, auth)
+                response = self._send(method, url, auth, token)
             except VeeamEmTransportError as exc:
                 if attempt < tries and not isinstance(exc, (VeeamEmTlsError, VeeamEmRequestTimeout)):
-                    self._sleep(BACKOFF_S[attempt - 1])
+                    _clock.sleep(BACKOFF_S[attempt - 1])
                     continue
                 raise
             try:
                 if response.status_code in RETRYABLE_STATUS and attempt < tries:
                     response.close()
-                    self._sleep(BACKOFF_S[attempt - 1])
+                    _clock.sleep(BACKOFF_S[attempt - 1])
                     continue
                 if response.status_code not in expected:
                     body = self._read_body(method, url, response)
@@ -169,12 +164,12 @@ class Transport(object):
                 response.close()
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _send(self, method, url, auth):
+    def _send(self, method, url, auth, token):
         headers = {}
         if auth is not None:
             headers["Authorization"] = basic_auth_header(*auth)
-        elif self.session_token:
-            headers[SESSION_HEADER] = self.session_token
+        elif token:
+            headers[SESSION_HEADER] = token
         self.requests_sent += 1
         try:
             return self._http.request(method, url, headers=headers, timeout=self.request_timeout, stream=True,

@@ -2,19 +2,22 @@
 # Copyright: (c) 2026, seedops
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Polling on a monotonic clock, with early polls and a hard deadline.
+"""Waiting: the user's wait options, and polling on the monotonic clock with early polls and a hard deadline.
 
 Internal to the seedops.veeam_em collection: not a public API, may change without notice.
 
-The waiter only polls: a predicate says "done", the waiter returns (done, last state, elapsed) and the
-caller decides what a timeout means (kubernetes.core's waiter is the model).
+The waiter only polls: a predicate says "done", the waiter returns (done, last state) and the caller
+decides what a timeout means (kubernetes.core's waiter is the model).
 """
 
 from __future__ import annotations
 
-import time
+from ansible_collections.seedops.veeam_em.plugins.module_utils import _clock
+from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmError, VeeamEmInputError, is_transient
 
-from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmApiError, VeeamEmTransportError
+WAIT_FOR_START = "start"
+WAIT_FOR_COMPLETION = "completion"
+WAIT_FOR_CHOICES = (WAIT_FOR_START, WAIT_FOR_COMPLETION)
 
 # Short tasks and short jobs should not cost a whole poll interval: the first poll comes after half a
 # second, then one a second for the first seconds of a wait (never more often than that), then one every
@@ -27,17 +30,35 @@ EARLY_WINDOW_S = 10.0
 MAX_TRANSIENT_POLL_ERRORS = 3
 
 
+class WaitOptions(object):
+    """The shared wait options (``wait``, ``wait_for``, ``timeout``, ``poll_interval``), checked up front."""
+
+    def __init__(self, wait=True, wait_for=WAIT_FOR_START, timeout=900, poll_interval=5.0):
+        if timeout is not None and timeout < 0:
+            raise VeeamEmInputError("timeout must be 0 or more seconds (the whole wait budget), got %s." % timeout)
+        if poll_interval is None or poll_interval <= 0:
+            raise VeeamEmInputError("poll_interval must be a positive number of seconds, got %s." % poll_interval)
+        if wait_for not in WAIT_FOR_CHOICES:
+            raise VeeamEmInputError("wait_for must be start or completion, got %r." % wait_for)
+        self.wait = wait
+        self.wait_for = wait_for
+        self.timeout = timeout
+        self.poll_interval = poll_interval
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(wait=params["wait"], wait_for=params.get("wait_for") or WAIT_FOR_START,
+                   timeout=params["timeout"], poll_interval=params["poll_interval"])
+
+    @property
+    def for_completion(self):
+        return self.wait and self.wait_for == WAIT_FOR_COMPLETION
+
+
 class WaitResult(object):
-    def __init__(self, done, last, elapsed):
+    def __init__(self, done, last):
         self.done = done
         self.last = last
-        self.elapsed = elapsed
-
-
-def _is_transient(error):
-    if isinstance(error, VeeamEmTransportError):
-        return True
-    return isinstance(error, VeeamEmApiError) and error.status in (500, 502, 503, 504)
 
 
 def delays(poll_interval):
@@ -56,36 +77,30 @@ def delays(poll_interval):
 
 
 class Waiter(object):
-    """Poll ``fetch()`` until ``is_done(state)`` or ``deadline`` (a time.monotonic() value) passes."""
+    """Poll ``fetch()`` until ``is_done(state)`` or ``deadline`` (a ``_clock.now()`` value) passes."""
 
-    def __init__(self, poll_interval, deadline, clock=time.monotonic, sleep=time.sleep, started=None):
+    def __init__(self, poll_interval, deadline):
         self.poll_interval = poll_interval
         self.deadline = deadline
-        self._clock = clock
-        self._sleep = sleep
-        self.started = clock() if started is None else started
 
     def remaining(self):
-        return max(0.0, self.deadline - self._clock())
-
-    def elapsed(self):
-        return self._clock() - self.started
+        return max(0.0, self.deadline - _clock.now())
 
     def wait(self, fetch, is_done, initial=None):
         last = initial
         if last is not None and is_done(last):
-            return WaitResult(True, last, self.elapsed())
+            return WaitResult(True, last)
         transient_errors = 0
         for pause in delays(self.poll_interval):
             remaining = self.remaining()
             if remaining <= 0:
-                return WaitResult(False, last, self.elapsed())
+                return WaitResult(False, last)
             # Never sleep past the deadline: the last poll happens at the deadline itself.
-            self._sleep(min(pause, remaining))
+            _clock.sleep(min(pause, remaining))
             try:
                 last = fetch()
-            except Exception as error:  # pylint: disable=broad-exception-caught
-                if not _is_transient(error):
+            except VeeamEmError as error:
+                if not is_transient(error):
                     raise
                 transient_errors += 1
                 if transient_errors > MAX_TRANSIENT_POLL_ERRORS:
@@ -93,5 +108,5 @@ class Waiter(object):
                 continue
             transient_errors = 0
             if is_done(last):
-                return WaitResult(True, last, self.elapsed())
-        return WaitResult(False, last, self.elapsed())  # pragma: no cover - delays() never ends
+                return WaitResult(True, last)
+        return WaitResult(False, last)  # pragma: no cover - delays() never ends

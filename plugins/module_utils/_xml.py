@@ -27,7 +27,6 @@ except ImportError:  # pragma: no cover - reported by the module through missing
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmFormatError
 
-EM_NAMESPACE = "http://www.veeam.com/ent/v1.0"
 
 # Longest markup we must keep between two chunks to spot "<!DOCTYPE" or "<!ENTITY" split across them.
 _FORBIDDEN_MARKUP = re.compile(br"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)

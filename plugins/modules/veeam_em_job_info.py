@@ -20,23 +20,11 @@ author:
   - seedops (@seedops)
 extends_documentation_fragment:
   - seedops.veeam_em.connection
+  - seedops.veeam_em.job_selector
   - seedops.veeam_em.attributes
   - seedops.veeam_em.attributes.info_module
   - seedops.veeam_em.attributes.actiongroup
 options:
-  name:
-    description:
-      - Exact job name. Matching is case-sensitive, although Enterprise Manager's own query service is not
-        (V(SQL Backup) does not return V(sql backup)).
-    type: str
-  id:
-    description:
-      - The job's GUID, or its UID V(urn:veeam:Job:<GUID>).
-    type: str
-  backup_server:
-    description:
-      - Name of the backup server the job belongs to, as Enterprise Manager shows it (compared without regard to case).
-    type: str
   job_type:
     description:
       - Only jobs of these types.
@@ -217,39 +205,23 @@ jobs:
       elements: dict
 """
 
-from ansible_collections.seedops.veeam_em.plugins.module_utils._job_sessions import latest_sessions
-from ansible_collections.seedops.veeam_em.plugins.module_utils._jobs import JOB_TYPES, find_jobs, normalize_job_id
+from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import job_selector_argument_spec
+from ansible_collections.seedops.veeam_em.plugins.module_utils._job_info import run_job_info
+from ansible_collections.seedops.veeam_em.plugins.module_utils._jobs import JOB_TYPES
 from ansible_collections.seedops.veeam_em.plugins.module_utils._module import VeeamEmModule
-
-
-def check_inputs(params):
-    if params["id"] is not None:
-        normalize_job_id(params["id"])
-
-
-def read_jobs(em, params):
-    jobs = find_jobs(em, name=params["name"], job_id=params["id"], backup_server=params["backup_server"],
-                     job_types=params["job_type"], details=params["details"])
-    if params["include_last_session"]:
-        newest = latest_sessions(em, jobs)
-        for job in jobs:
-            job.data["last_session"] = newest.get(job.uid)
-    return dict(changed=False, jobs=[job.data for job in jobs])
 
 
 def main():
     module = VeeamEmModule(
         argument_spec=dict(
-            name=dict(type="str"),
-            id=dict(type="str"),
-            backup_server=dict(type="str"),
+            job_selector_argument_spec(),
             job_type=dict(type="list", elements="str", choices=list(JOB_TYPES)),
             include_last_session=dict(type="bool", default=False),
             details=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )
-    module.run(lambda em, dummy: read_jobs(em, module.params), prepare=lambda: check_inputs(module.params))
+    run_job_info(module)
 
 
 if __name__ == "__main__":

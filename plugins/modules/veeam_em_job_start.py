@@ -14,6 +14,7 @@ description:
   - Finds a backup, replica or backup copy job by name or id, starts it through Veeam Backup Enterprise Manager
     (a backup copy job through its Sync action) and waits, as asked, until Enterprise Manager has started it or until
     the run has ended.
+  - Exactly one of O(name) and O(id) is required.
   - A job that is already running is not started again; the module reports that run with C(changed=false).
   - 'What each combination waits for and returns:'
   - 'O(wait=false): returns right after Enterprise Manager accepted the start. RV(task) is the task handle
@@ -33,6 +34,9 @@ author:
   - seedops (@seedops)
 extends_documentation_fragment:
   - seedops.veeam_em.connection
+  - seedops.veeam_em.job_selector
+  - seedops.veeam_em.wait
+  - seedops.veeam_em.wait.wait_for
   - seedops.veeam_em.attributes
   - seedops.veeam_em.attributes.actiongroup
 attributes:
@@ -43,45 +47,6 @@ attributes:
         C(changed) says whether the job would be started.
   diff_mode:
     support: none
-options:
-  name:
-    description:
-      - Exact (case-sensitive) name of the job. Exactly one of O(name) and O(id) is required.
-    type: str
-  id:
-    description:
-      - The job's GUID, or its UID V(urn:veeam:Job:<GUID>).
-    type: str
-  backup_server:
-    description:
-      - Name of the backup server that owns the job, to choose between jobs of the same name on several backup servers.
-    type: str
-  wait:
-    description:
-      - Whether to wait at all. With V(false) the module returns the task handle as soon as Enterprise Manager accepted
-        the start.
-    type: bool
-    default: true
-  wait_for:
-    description:
-      - V(start) waits until Enterprise Manager has started the job (its task is V(Finished)).
-      - V(completion) waits until the job's run has ended and reports its result.
-    type: str
-    choices: [start, completion]
-    default: start
-  timeout:
-    description:
-      - The whole wait budget in seconds, counted from the start of the module (logon included) to the awaited state.
-      - This is not the limit of one HTTP request; that is O(request_timeout).
-    type: int
-    default: 900
-    aliases: [wait_timeout]
-  poll_interval:
-    description:
-      - Seconds between two polls of the task or session. The first polls come sooner (after 0.5 s, then every second
-        for the first 10 seconds of a wait) so that short tasks and short jobs return promptly.
-    type: float
-    default: 5
 notes:
   - Starting a job needs an account with the Enterprise Manager Portal Administrator role.
   - Enterprise Manager expires an idle logon session after 15 minutes; during long waits the module keeps it alive by
@@ -275,41 +240,19 @@ elapsed:
   sample: 42.31
 """
 
-from ansible_collections.seedops.veeam_em.plugins.module_utils._job_start import JobStarter, JobStartRequest
+from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import job_selector_argument_spec, wait_argument_spec
+from ansible_collections.seedops.veeam_em.plugins.module_utils._job_start import run_job_start
 from ansible_collections.seedops.veeam_em.plugins.module_utils._module import VeeamEmModule
-
-
-def build_request(module):
-    params = module.params
-    return JobStartRequest(
-        name=params["name"],
-        job_id=params["id"],
-        backup_server=params["backup_server"],
-        wait=params["wait"],
-        wait_for=params["wait_for"],
-        timeout=params["timeout"],
-        poll_interval=params["poll_interval"],
-        check_mode=module.check_mode,
-    )
 
 
 def main():
     module = VeeamEmModule(
-        argument_spec=dict(
-            name=dict(type="str"),
-            id=dict(type="str"),
-            backup_server=dict(type="str"),
-            wait=dict(type="bool", default=True),
-            wait_for=dict(type="str", default="start", choices=["start", "completion"]),
-            timeout=dict(type="int", default=900, aliases=["wait_timeout"]),
-            poll_interval=dict(type="float", default=5.0),
-        ),
+        argument_spec=dict(job_selector_argument_spec(), **wait_argument_spec()),
         mutually_exclusive=[("name", "id")],
         required_one_of=[("name", "id")],
         supports_check_mode=True,
     )
-    module.run(lambda em, request: JobStarter(em, request, warn=module.warn, started=module.started).run(),
-               prepare=lambda: build_request(module))
+    run_job_start(module)
 
 
 if __name__ == "__main__":

@@ -35,8 +35,9 @@ def requests_to(sim, key):
 
 def test_logon_walks_links_and_logs_off(sim):
     with open_session(sim) as em:
-        assert em.session_id and em.transport.session_token
-        assert em.transport.session_token != em.session_id  # the header token is not the SessionId GUID
+        token = em._token  # pylint: disable=protected-access
+        assert em.session_id and token
+        assert token != em.session_id  # the header token is not the SessionId GUID
         assert sim.counters()["live_sessions"] == 1
         assert em.link("Down", "JobList")["href"].startswith(sim.url)
     counters = sim.counters()
@@ -170,7 +171,7 @@ def test_expired_session_is_renewed_once_and_the_request_repeated(sim):
     with open_session(sim) as em:
         sim.expire_sessions()
         assert [job.name for job in _jobs.find_jobs(em, name="DB Backup")] == ["DB Backup"]
-        assert em.logons == 2
+        assert em.generation == 2
     counters = sim.counters()
     assert counters["logons"] == 2 and counters["live_sessions"] == 0
 
@@ -267,7 +268,9 @@ def test_latest_sessions_in_bulk_costs_requests_independent_of_the_job_count(sim
     assert spent <= len(jobs) // 100 + 4
 
 
+_clock = import_module_utils("_clock")
 _job_start = import_module_utils("_job_start")
+_waiter = import_module_utils("_waiter")
 
 
 @pytest.mark.parametrize("related_link", [True, False])
@@ -276,11 +279,11 @@ def test_completion_finds_the_run_even_when_em_shows_its_session_late(sim, relat
     # must wait for "a session that was not there before the start", not take the newest one at once.
     sim.configure(task_running_s=0.2, task_collect_s=0.2, session_starting_s=0.2, session_visible_after_s=1.5)
     sim.set_job("DB Backup", duration_s=1, related_link=related_link)
-    request = _job_start.JobStartRequest(name="DB Backup", wait_for="completion", timeout=60, poll_interval=1.0)
+    wait = _waiter.WaitOptions(wait_for="completion", timeout=60, poll_interval=1.0)
     with open_session(sim) as em:
         before = _job_sessions.latest_session(em, _jobs.find_one_job(em, name="DB Backup"))
-        result = _job_start.JobStarter(em, request).run()
+        result = _job_start.JobStart(em, _jobs.JobSelector(name="DB Backup"), wait, _clock.now()).run()
     assert result["changed"] is True and result["session"]["state"] == "Stopped"
     assert result["session"]["result"] == "Success"
-    assert before is not None and result["session"]["uid"] != before["uid"]
+    assert before is not None and result["session"]["uid"] != before.uid
     assert sim.counters()["starts_by_job"]["DB Backup"] == 1 and sim.counters()["live_sessions"] == 0

@@ -14,12 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.seedops.veeam_em.plugins.module_utils import _job_start, _module, _transport, _waiter
-from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils.framework import (
-    FakeClock,
-    HttpExpectations,
-    patch_defaults,
-)
+from ansible_collections.seedops.veeam_em.plugins.module_utils import _clock
+from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils.framework import FakeClock, HttpExpectations
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -34,10 +30,8 @@ def pytest_runtest_makereport(item, call):
 def clock(monkeypatch):
     """Every sleep and clock read of the client goes to one FakeClock: no test really waits."""
     fake = FakeClock()
-    patch_defaults(monkeypatch, _transport.Transport.__init__, sleep=fake.sleep)
-    patch_defaults(monkeypatch, _waiter.Waiter.__init__, clock=fake.monotonic, sleep=fake.sleep)
-    patch_defaults(monkeypatch, _job_start.JobStarter.__init__, clock=fake.monotonic, sleep=fake.sleep)
-    monkeypatch.setattr(_module, "_clock", fake.monotonic)
+    monkeypatch.setattr(_clock, "now", fake.monotonic)
+    monkeypatch.setattr(_clock, "sleep", fake.sleep)
     return fake
 
 

@@ -20,8 +20,6 @@ declared call must have been made and every response closed.
 
 from __future__ import annotations
 
-import inspect
-
 import requests
 from requests.structures import CaseInsensitiveDict
 
@@ -248,15 +246,3 @@ class FakeClock(object):
 
     def advance(self, seconds):
         self.now += seconds
-
-
-def patch_defaults(monkeypatch, func, **values):
-    """Replace default values of ``func``'s parameters by name (e.g. ``sleep=time.sleep``)."""
-    names = [parameter.name for parameter in inspect.signature(func).parameters.values()
-             if parameter.default is not parameter.empty
-             and parameter.kind == parameter.POSITIONAL_OR_KEYWORD]
-    defaults = list(func.__defaults__)
-    assert len(defaults) == len(names), "keyword-only defaults are not supported"
-    for name, value in values.items():
-        defaults[names.index(name)] = value
-    monkeypatch.setattr(func, "__defaults__", tuple(defaults))

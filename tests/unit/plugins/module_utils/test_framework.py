@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 import requests
 
+from ansible_collections.seedops.veeam_em.plugins.module_utils import _clock
 from ansible_collections.seedops.veeam_em.plugins.module_utils._transport import Transport
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils.framework import (
     GET,
@@ -80,5 +81,5 @@ def test_fake_clock_advances_only_on_sleep():
 
 def test_the_client_never_really_sleeps(clock, monkeypatch):
     monkeypatch.setattr("time.sleep", lambda seconds: pytest.fail("real sleep of %s s" % seconds))
-    Transport()._sleep(3)
+    _clock.sleep(3)
     assert clock.sleeps == [3]

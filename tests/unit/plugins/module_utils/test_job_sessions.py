@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils._job_sessions import (
+    JobSession,
     get_session,
     is_running,
     latest_session,
@@ -73,16 +74,18 @@ def test_session_to_dict_of_a_finished_session():
 
 
 def test_session_to_dict_of_a_running_session_has_no_result_end_or_failure():
-    data = session_to_dict(etree.fromstring(em_xml.job_session(SESSION_GUID, state="Working").encode()))
+    session = JobSession(etree.fromstring(em_xml.job_session(SESSION_GUID, state="Working").encode()))
+    data = session.data
     assert (data["state"], data["result"], data["progress"]) == ("Working", None, 0)
     assert (data["end_time"], data["failure_message"], data["is_retry"]) == (None, None, False)
-    assert is_running(data)
+    assert is_running(session)
 
 
 @pytest.mark.parametrize("state, running", [("Starting", True), ("Working", True), ("Stopping", True),
                                             ("Pausing", True), ("Resuming", True), ("Stopped", False)])
 def test_is_running_is_every_state_but_stopped(state, running):
-    assert is_running({"state": state}) is running
+    session = JobSession(etree.fromstring(em_xml.job_session(SESSION_GUID, state=state).encode()))
+    assert is_running(session) is running
 
 
 def test_is_running_of_no_session_is_false():
@@ -107,7 +110,7 @@ def test_latest_session_asks_for_one_newest_session_of_the_job(em, http):
                                          sort_desc="CreationTime", page_size=1))
                 .reply(200, em_xml.sessions_page([em_xml.job_session(SESSION_GUID, state="Working")])))
     job = Job(etree.fromstring(em_xml.job().encode()))
-    assert latest_session(em, job)["id"] == SESSION_GUID
+    assert latest_session(em, job).data["id"] == SESSION_GUID
 
 
 def test_latest_session_of_a_job_that_never_ran_is_none(em, http):
@@ -120,7 +123,7 @@ def test_latest_session_of_a_job_that_never_ran_is_none(em, http):
 
 def test_get_session_reads_the_entity(em, http):
     http.expect(api_get(em_xml.session_href(SESSION_GUID)).reply(200, em_xml.job_session_doc(SESSION_GUID)))
-    assert get_session(em, em_xml.session_href(SESSION_GUID))["state"] == "Working"
+    assert get_session(em, em_xml.session_href(SESSION_GUID)).state == "Working"
 
 
 # -- many jobs, in bulk ----------------------------------------------------------------------------------
@@ -136,8 +139,8 @@ def test_latest_sessions_queries_40_jobs_at_a_time_and_keeps_the_newest(em, http
     newest = latest_sessions(em, jobs)
     assert len(http.sent) == 2 + requests
     assert sorted(newest) == sorted(job.uid for job in jobs)
-    assert all(newest[job.uid]["state"] == "Working" for job in jobs)
-    assert newest[jobs[-1].uid]["id"] == session_guid(job_count - 1, 1)
+    assert all(newest[job.uid].state == "Working" for job in jobs)
+    assert newest[jobs[-1].uid].data["id"] == session_guid(job_count - 1, 1)
 
 
 @pytest.mark.parametrize("job_count", [401, 1000])
@@ -154,7 +157,7 @@ def test_above_the_threshold_one_unfiltered_scan_stops_once_every_job_has_a_sess
                                       pages=len(pages))))
     newest = latest_sessions(em, jobs)
     assert len(newest) == job_count
-    assert all(session["state"] == "Working" for session in newest.values())
+    assert all(session.state == "Working" for session in newest.values())
     assert em_xml.JOB_UID not in newest
 
 
@@ -168,7 +171,7 @@ def test_jobs_that_never_ran_are_absent_after_reading_every_page(em, http):
     )
     newest = latest_sessions(em, jobs)
     assert sorted(newest) == [jobs[0].uid, jobs[2].uid]
-    assert newest[jobs[0].uid]["id"] == session_guid(0, 1)
+    assert newest[jobs[0].uid].data["id"] == session_guid(0, 1)
 
 
 def test_backup_and_replica_jobs_are_queried_by_their_session_type(em, http):
@@ -179,7 +182,7 @@ def test_backup_and_replica_jobs_are_queried_by_their_session_type(em, http):
             [session_of(1, kind="ReplicaJobSession")], kind="ReplicaJobSession")),
     )
     newest = latest_sessions(em, jobs)
-    assert newest[jobs[1].uid]["uid"].startswith("urn:veeam:ReplicaJobSession:")
+    assert newest[jobs[1].uid].data["uid"].startswith("urn:veeam:ReplicaJobSession:")
     assert sorted(newest) == sorted(job.uid for job in jobs)
 
 

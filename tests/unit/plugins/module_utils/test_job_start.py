@@ -19,7 +19,10 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     VeeamEmTaskFailedError,
     VeeamEmWaitTimeout,
 )
-from ansible_collections.seedops.veeam_em.plugins.module_utils._job_start import JobStarter, JobStartRequest
+from ansible_collections.seedops.veeam_em.plugins.module_utils import _clock
+from ansible_collections.seedops.veeam_em.plugins.module_utils._job_start import JobStart
+from ansible_collections.seedops.veeam_em.plugins.module_utils._jobs import JobSelector
+from ansible_collections.seedops.veeam_em.plugins.module_utils._waiter import WaitOptions
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils import em_xml
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils.em_calls import api_get, api_post
 
@@ -62,9 +65,9 @@ def poll_session(state="Working", guid=NEW, **session):
     return api_get(em_xml.session_href(guid)).reply(200, em_xml.job_session_doc(guid, state=state, **session))
 
 
-def run(em, warnings, **options):
-    options.setdefault("name", "DB Backup")
-    return JobStarter(em, JobStartRequest(**options), warn=warnings.append).run()
+def run(em, warnings, name="DB Backup", job_id=None, backup_server=None, check_mode=False, **wait):
+    return JobStart(em, JobSelector(name, job_id, backup_server), WaitOptions(**wait), _clock.now(),
+                    check_mode=check_mode, warn=warnings.append).run()
 
 
 def failure(em, warnings, error_class, **options):
@@ -367,14 +370,18 @@ def test_start_refused_with_403_is_raised_as_is_without_re_reading(em, http, war
     assert error.result["changed"] is False
 
 
-# -- request checks --------------------------------------------------------------------------------------
+# -- option checks (before anything is sent) ------------------------------------------------------------
 @pytest.mark.parametrize("options, text", [
     (dict(timeout=-1), "timeout must be 0 or more"),
     (dict(poll_interval=0), "poll_interval must be a positive number"),
     (dict(poll_interval=None), "poll_interval must be a positive number"),
     (dict(wait_for="end"), "wait_for must be start or completion"),
-    (dict(job_id="not-a-guid"), "is not a job id"),
 ])
-def test_request_checks_refuse_bad_options(options, text):
+def test_wait_option_checks_refuse_bad_options(options, text):
     with pytest.raises(VeeamEmInputError, match=text):
-        JobStartRequest(**options)
+        WaitOptions(**options)
+
+
+def test_selector_checks_refuse_a_bad_id():
+    with pytest.raises(VeeamEmInputError, match="is not a job id"):
+        JobSelector(job_id="not-a-guid")

@@ -14,13 +14,7 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     VeeamEmInputError,
     VeeamEmNotFoundError,
 )
-from ansible_collections.seedops.veeam_em.plugins.module_utils._session import (
-    EmSession,
-    filter_all,
-    filter_any,
-    normalize_url,
-    quote_filter_value,
-)
+from ansible_collections.seedops.veeam_em.plugins.module_utils._session import EmSession
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils import em_calls, em_xml
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils.em_calls import api_get, api_post
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils.framework import DELETE, GET, POST
@@ -35,90 +29,15 @@ def new_session(warnings=None, **kwargs):
                      warn=warnings.append if warnings is not None else None, **kwargs)
 
 
-# -- normalize_url ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("url, expected", [
-    ("em01", "https://em01:9398/api/"),
-    ("em01.example.com:9399", "https://em01.example.com:9399/api/"),
-    ("https://em01.example.com:9398", "https://em01.example.com:9398/api/"),
-    ("https://em01.example.com:9398/", "https://em01.example.com:9398/api/"),
-    ("https://em01/api", "https://em01:9398/api/"),
-    ("https://em01:9398/api/", "https://em01:9398/api/"),
-    ("  https://em01 \n", "https://em01:9398/api/"),
-    ("HTTPS://em01", "https://em01:9398/api/"),
-    ("10.0.0.5", "https://10.0.0.5:9398/api/"),
-    ("[fd00::5]", "https://[fd00::5]:9398/api/"),
-    ("https://[fd00::5]:9398/api", "https://[fd00::5]:9398/api/"),
-])
-def test_normalize_url_accepts(url, expected):
-    assert normalize_url(url) == expected
-
-
-@pytest.mark.parametrize("url, expected_text", [
-    ("", "url is empty"),
-    ("   ", "url is empty"),
-    (None, "url is empty"),
-    ("ftp://em01", "the scheme must be https"),
-    ("http://em01", "the scheme must be https"),
-    ("ftp://admin:S3cretPW@em01", "the scheme must be https"),
-    ("https://admin:S3cretPW@em01", "must not contain credentials"),
-    ("https://admin@em01:9398", "must not contain credentials"),
-    ("admin:S3cretPW@em01", "must not contain credentials"),
-    ("https://admin:S3cretPW@em01:port", "is not a valid URL"),
-    ("https://em01:99999", "is not a valid URL"),
-    ("https://:9398", "has no host name"),
-    ("https://em01/api/v2", "has the path '/api/v2'"),
-    ("https://em01/other", "give only the server, e.g. https://em01:9398"),
-    ("https://em01?x=1", "must not have a query string"),
-    ("https://em01/api#top", "must not have a query string or fragment"),
-])
-def test_normalize_url_refuses_with_a_reason_and_never_shows_the_password(url, expected_text):
-    with pytest.raises(VeeamEmInputError) as caught:
-        normalize_url(url)
-    assert expected_text in str(caught.value)
-    assert "S3cretPW" not in str(caught.value)
-
-
-# -- query filters ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("value, expected", [
-    ("DB Backup", '"DB Backup"'),
-    ('Say "hi"', '"Say ""hi"""'),
-    ('"', '""""'),
-    ("a;b,c", '"a;b,c"'),
-    (42, '"42"'),
-])
-def test_quote_filter_value_quotes_and_doubles_embedded_quotes(value, expected):
-    assert quote_filter_value(value) == expected
-
-
-@pytest.mark.parametrize("values, expected", [
-    (["DB Backup"], 'Name=="DB Backup"'),
-    (["a", "b"], '(Name=="a",Name=="b")'),
-    (['x"y', "z"], '(Name=="x""y",Name=="z")'),
-])
-def test_filter_any_is_an_or_in_parentheses(values, expected):
-    assert filter_any("Name", values) == expected
-
-
-@pytest.mark.parametrize("terms, expected", [
-    (('Name=="a"', None, '(JobType=="Backup",JobType=="Replica")'),
-     'Name=="a";(JobType=="Backup",JobType=="Replica")'),
-    (('Name=="a"',), 'Name=="a"'),
-    ((None, ""), None),
-    ((), None),
-])
-def test_filter_all_joins_non_empty_terms_with_and(terms, expected):
-    assert filter_all(*terms) == expected
-
-
 # -- logon and logoff ------------------------------------------------------------------------------------
 def test_logon_with_latest_then_logoff_through_the_delete_link(http):
     http.expect(em_calls.logon(), em_calls.logoff())
     with new_session() as em:
         assert em.session_id == em_xml.SESSION_ID
-        assert em.transport.session_token == em_xml.TOKEN
+        assert em.logged_on
         assert em.link("Down", "JobList")["href"] == em_xml.JOB_LIST_URL
-    assert em.transport.session_token is None
-    assert (em.logons, em.logoffs) == (1, 1)
+    assert not em.logged_on
+    assert (em.generation, em.logoffs) == (1, 1)
 
 
 @pytest.mark.parametrize("version", ["v1_5", "v1_6", "v1_7"])
@@ -219,7 +138,7 @@ def test_failed_logoff_is_only_a_warning(http):
     assert len(warnings) == 1
     assert "Logging off from Enterprise Manager failed" in warnings[0]
     assert "Session store unavailable" in warnings[0]
-    assert em.transport.session_token is None
+    assert not em.logged_on
     assert em.logoffs == 0
 
 
@@ -246,29 +165,29 @@ def test_logoff_happens_once_even_if_closed_twice(http):
     em.close()
 
 
-# -- expired session: one re-logon and a repeat ----------------------------------------------------------
+# -- a 401 on a live session: delete it with its own token, one re-logon, and a repeat ----------------------------------------------------------
 def test_401_during_a_request_logs_on_again_once_and_repeats_it(http):
     expired = em_xml.error("The session has expired.", 401)
     http.expect(
         em_calls.logon(),
         api_get(JOB_URL).reply(401, expired),
+        DELETE(em_xml.LOGOFF_URL).expect_header("X-RestSvcSessionId", em_xml.TOKEN).reply(401, expired),
         em_calls.logon(token=TOKEN_2, session=em_xml.logon_session(session_id=SESSION_ID_2)),
-        DELETE(em_xml.LOGOFF_URL).expect_header("X-RestSvcSessionId", TOKEN_2).reply(401, expired),
         api_get(JOB_URL, token=TOKEN_2).reply(200, em_xml.job_doc()),
         em_calls.logoff(token=TOKEN_2, url=em_xml.API + "logonSessions/" + SESSION_ID_2),
     )
     with new_session() as em:
         assert em.get(JOB_URL).get("Name") == "DB Backup"
         assert em.session_id == SESSION_ID_2
-    assert (em.logons, em.logoffs) == (2, 1)
+    assert (em.generation, em.logoffs) == (2, 1)
 
 
 def test_401_on_an_action_post_is_repeated_after_the_re_logon(http):
     http.expect(
         em_calls.logon(),
         api_post(em_xml.job_href() + "?action=start").reply(401, em_xml.error("expired", 401)),
+        DELETE(em_xml.LOGOFF_URL).expect_header("X-RestSvcSessionId", em_xml.TOKEN).reply(404, b""),
         em_calls.logon(token=TOKEN_2, session=em_xml.logon_session(session_id=SESSION_ID_2)),
-        DELETE(em_xml.LOGOFF_URL).reply(404, b""),
         api_post(em_xml.job_href() + "?action=start", token=TOKEN_2).reply(202, em_xml.task_doc()),
         em_calls.logoff(token=TOKEN_2, url=em_xml.API + "logonSessions/" + SESSION_ID_2),
     )
@@ -280,8 +199,8 @@ def test_failure_to_delete_the_expired_session_is_ignored(http):
     http.expect(
         em_calls.logon(),
         api_get(JOB_URL).reply(401, em_xml.error("expired", 401)),
-        em_calls.logon(token=TOKEN_2, session=em_xml.logon_session(session_id=SESSION_ID_2)),
         [DELETE(em_xml.LOGOFF_URL).raises(rex.ConnectionError("Connection reset"))] * 3,
+        em_calls.logon(token=TOKEN_2, session=em_xml.logon_session(session_id=SESSION_ID_2)),
         api_get(JOB_URL, token=TOKEN_2).reply(200, em_xml.job_doc()),
         em_calls.logoff(token=TOKEN_2, url=em_xml.API + "logonSessions/" + SESSION_ID_2),
     )
@@ -295,8 +214,8 @@ def test_a_second_401_after_the_re_logon_is_raised(http):
     http.expect(
         em_calls.logon(),
         api_get(JOB_URL).reply(401, em_xml.error("expired", 401)),
+        DELETE(em_xml.LOGOFF_URL).expect_header("X-RestSvcSessionId", em_xml.TOKEN).reply(204),
         em_calls.logon(token=TOKEN_2, session=em_xml.logon_session(session_id=SESSION_ID_2)),
-        DELETE(em_xml.LOGOFF_URL).reply(204),
         api_get(JOB_URL, token=TOKEN_2).reply(401, em_xml.error("still refused", 401)),
         em_calls.logoff(token=TOKEN_2, url=em_xml.API + "logonSessions/" + SESSION_ID_2),
     )
@@ -305,66 +224,24 @@ def test_a_second_401_after_the_re_logon_is_raised(http):
             em.get(JOB_URL)
     assert "still refused" in str(caught.value)
 
-
-# -- the query service -----------------------------------------------------------------------------------
-def test_query_href_encodes_every_parameter():
-    em = new_session()
-    assert em.query_href("Job", 'Name=="DB Backup";JobType=="Backup"', sort_desc="CreationTime") == (
-        em_xml.API + "query?type=Job&format=Entities&filter=Name%3D%3D%22DB%20Backup%22%3BJobType%3D%3D%22Backup"
-        "%22&sortDesc=CreationTime&pageSize=100&page=1")
-
-
-def test_query_href_with_ascending_sort_and_page_size():
-    assert new_session().query_href("Job", sort_asc="Name", page_size=7) == (
-        em_xml.API + "query?type=Job&format=Entities&sortAsc=Name&pageSize=7&page=1")
-
-
-def test_query_follows_next_links_across_pages(em, http):
-    first = em_xml.query_url("Job", 'JobType=="Backup"')
-    second = em_xml.API + "query?type=Job&format=Entities&filter=JobType%3D%3D%22Backup%22&pageSize=100&page=2"
-    third = second[:-1] + "3"
-    http.expect(
-        api_get(first).reply(200, em_xml.jobs_page([em_xml.job(name="A"), em_xml.job(name="B")], next_href=second,
-                                                   pages=3)),
-        api_get(second).reply(200, em_xml.jobs_page([em_xml.job(name="C")], next_href=third, page=2, pages=3)),
-        api_get(third).reply(200, em_xml.jobs_page([em_xml.job(name="D")], page=3, pages=3)),
-    )
-    found = em.query("Job", "Job", 'JobType=="Backup"')
-    assert [element.get("Name") for element in found] == ["A", "B", "C", "D"]
-
-
-def test_iter_query_fetches_no_further_page_once_the_consumer_stops(em, http):
-    second = em_xml.query_url("Job", page=2)
-    http.expect(api_get(em_xml.query_url("Job")).reply(
-        200, em_xml.jobs_page([em_xml.job(name="A"), em_xml.job(name="B")], next_href=second, pages=2)))
-    first = next(iter(em.iter_query("Job", "Job")))
-    assert first.get("Name") == "A"
-
-
-def test_query_with_a_small_limit_asks_for_a_small_page_and_stops(em, http):
-    http.expect(api_get(em_xml.query_url("BackupJobSession", sort_desc="CreationTime", page_size=1)).reply(
-        200, em_xml.sessions_page([em_xml.job_session("11111111-0000-4000-8000-000000000001")],
-                                  next_href=em_xml.query_url("BackupJobSession", page=2))))
-    found = em.query("BackupJobSession", "BackupJobSession", sort_desc="CreationTime", limit=1)
-    assert len(found) == 1
-
-
-def test_query_reads_tasks_under_resources(em, http):
-    http.expect(api_get(em_xml.query_url("Task")).reply(200, em_xml.query_result(
-        [em_xml.task("task-5", "Finished", success=True, message="Ok"), em_xml.task("task-6")], "Tasks",
-        container="Resources")))
-    assert [element.get("Href") for element in em.query("Task", "Task")] == [em_xml.task_href("task-5"),
-                                                                             em_xml.task_href("task-6")]
-
-
-def test_empty_query_result_gives_an_empty_list(em, http):
-    http.expect(api_get(em_xml.query_url("Job")).reply(200, em_xml.empty_page()))
-    assert em.query("Job", "Job") == []
-
-
 def test_stream_hands_over_the_job_list(em, http):
     http.expect(api_get(em_xml.JOB_LIST_URL).reply(
         200, em_xml.job_list([em_xml.job(name="A"), em_xml.job(name="B")]), chunk_size=64))
     names = []
     em.stream(em_xml.JOB_LIST_URL, ("Job",), lambda element: names.append(element.get("Name")))
     assert names == ["A", "B"]
+
+
+def test_a_spurious_401_deletes_the_live_session_with_its_own_token_before_logging_on_again(http):
+    # Regression (0.1.0 deleted the old session with the new token, EM refused, and the old one stayed live).
+    http.expect(
+        em_calls.logon(),
+        api_get(JOB_URL).reply(401, em_xml.error("Unauthorized", 401)),
+        DELETE(em_xml.LOGOFF_URL).expect_header("X-RestSvcSessionId", em_xml.TOKEN).reply(204),
+        em_calls.logon(token=TOKEN_2, session=em_xml.logon_session(session_id=SESSION_ID_2)),
+        api_get(JOB_URL, token=TOKEN_2).reply(200, em_xml.job_doc()),
+        em_calls.logoff(token=TOKEN_2, url=em_xml.API + "logonSessions/" + SESSION_ID_2),
+    )
+    with new_session() as em:
+        em.get(JOB_URL)
+    assert (em.generation, em.logoffs) == (2, 1)

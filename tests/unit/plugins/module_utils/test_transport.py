@@ -62,8 +62,8 @@ def test_logon_post_sends_the_utf8_basic_header_and_no_session_token(http, passw
                 .expect_no_header("X-RestSvcSessionId")
                 .reply(201, em_xml.logon_session(), headers={"X-RestSvcSessionId": em_xml.TOKEN}))
     transport = Transport()
-    transport.session_token = "stale-token"
-    response = transport.request("POST", LOGON, expected=(201,), auth=("CORP\\backupadmin", password))
+    response = transport.request("POST", LOGON, expected=(201,), auth=("CORP\\backupadmin", password),
+                                 token="stale-token")
     assert response.status == 201
     assert response.headers["x-restsvcsessionid"] == em_xml.TOKEN
 
@@ -76,8 +76,7 @@ def test_requests_carry_the_session_token_accept_xml_and_the_timeout(http):
                 .expect(lambda sent: sent.kwargs["timeout"] == 12.5, "timeout=request_timeout")
                 .reply(200, OK_BODY))
     transport = Transport(request_timeout=12.5)
-    transport.session_token = em_xml.TOKEN
-    response = transport.request("GET", URL)
+    response = transport.request("GET", URL, token=em_xml.TOKEN)
     assert (response.method, response.url, response.status, response.body) == ("GET", URL, 200, OK_BODY)
     assert transport.requests_sent == 1
 

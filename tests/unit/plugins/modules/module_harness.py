@@ -7,12 +7,15 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 
 import yaml
 
 from ansible.module_utils import basic
 from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import connection_argument_spec
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -108,14 +111,31 @@ def doc_options(text):
     return yaml.safe_load(text).get("options") or {}
 
 
+FRAGMENT_PREFIX = "seedops.veeam_em."
+
+
+def documented_options(module):
+    """The options a module documents: its own and those of the collection's doc fragments it extends."""
+    documentation = yaml.safe_load(module.DOCUMENTATION)
+    options = {}
+    for fragment in documentation.get("extends_documentation_fragment") or []:
+        assert fragment.startswith(FRAGMENT_PREFIX), "only the collection's own fragments are expected: %s" % fragment
+        name, dummy, variable = fragment[len(FRAGMENT_PREFIX):].partition(".")
+        source = importlib.import_module("ansible_collections.seedops.veeam_em.plugins.doc_fragments." + name)
+        options.update(doc_options(getattr(source.ModuleDocFragment, (variable or "documentation").upper())))
+    options.update(documentation.get("options") or {})
+    return options
+
+
 def assert_options_match_documentation(monkeypatch, module):
-    """Every option of the module's own argument spec documented with the same type, default, choices...
+    """Every option of the module's argument spec (shared groups included) documented with the same type,
+    default, choices... in the module's DOCUMENTATION or the doc fragments it extends, and nothing more.
 
     Returns what the module passed to AnsibleModule, for module-specific checks.
     """
     captured = module_spec(monkeypatch, module)
-    documented = doc_options(module.DOCUMENTATION)
-    spec = captured["argument_spec"]
+    documented = documented_options(module)
+    spec = dict(connection_argument_spec(), **captured["argument_spec"])
     assert sorted(documented) == sorted(spec)
     assert [problem for name in spec for problem in option_problems(name, documented[name], spec[name])] == []
     return captured

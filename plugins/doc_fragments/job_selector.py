@@ -1,0 +1,30 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, seedops
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Twin: plugins/module_utils/_argspec.py (job_selector_argument_spec) holds the argument spec of exactly these
+# options; change both together (tests/unit/plugins/module_utils/test_argspec.py compares them).
+
+from __future__ import annotations
+
+
+class ModuleDocFragment(object):
+
+    DOCUMENTATION = r"""
+options:
+  name:
+    description:
+      - Exact name of the job. Matching is case-sensitive, although Enterprise Manager's own query service is not
+        (V(SQL Backup) does not select V(sql backup)).
+    type: str
+  id:
+    description:
+      - The job's GUID, or its UID V(urn:veeam:Job:<GUID>).
+    type: str
+  backup_server:
+    description:
+      - Name of the backup server that owns the job, as Enterprise Manager shows it (compared without regard to case).
+      - Chooses between jobs of the same name on several backup servers.
+    type: str
+"""

@@ -1,0 +1,223 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, seedops
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The action pipeline: what every module that acts on a job does between "found it" and "here is how it went".
+
+Internal to the seedops.veeam_em collection: not a public API, may change without notice.
+
+An action (start, sync, stop, retry, quick backup) is a POST to a link EM offers (em_api.md section 6). EM
+answers with a Task (section 7), the Task leads to a job session (section 8), and the session ends Stopped.
+``ActionRun`` does those steps within one wait budget and keeps an immutable ``Outcome`` of what is known,
+which becomes the module result on every path, failures and time-outs included. The wording and the rules
+of one action (when to act at all, what a refusal means) stay in that action's own module_utils file.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.seedops.veeam_em.plugins.module_utils import _clock
+from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
+    VeeamEmApiError,
+    VeeamEmError,
+    VeeamEmFormatError,
+    VeeamEmJobFailedError,
+    VeeamEmNotFoundError,
+    VeeamEmTaskLostError,
+    VeeamEmTransportError,
+    VeeamEmWaitTimeout,
+    is_transient,
+)
+from ansible_collections.seedops.veeam_em.plugins.module_utils._job_sessions import get_session, is_new, latest_session
+from ansible_collections.seedops.veeam_em.plugins.module_utils._tasks import Task
+from ansible_collections.seedops.veeam_em.plugins.module_utils._waiter import Waiter
+
+# After an action request whose answer was lost, how long to look for the effect it may have had. EM
+# creates a job's session a moment after it accepted a start.
+POST_CHECK_GRACE_S = 5.0
+
+
+class Outcome(object):
+    """What an action knows at one moment. Immutable: every step hands on a new one through ``replace``."""
+
+    __slots__ = ("changed", "job", "task", "session")
+
+    def __init__(self, changed=False, job=None, task=None, session=None):
+        for name, value in (("changed", changed), ("job", job), ("task", task), ("session", session)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Outcome is immutable; use replace(%s=...)" % name)
+
+    def replace(self, **changes):
+        values = dict((name, getattr(self, name)) for name in self.__slots__)
+        values.update(changes)
+        return Outcome(**values)
+
+    def result(self, elapsed, msg=None):
+        """The module result: ``job``, ``task`` and ``session`` as their dicts (null when unknown)."""
+        result = dict(changed=self.changed, job=_data(self.job), task=_data(self.task), session=_data(self.session),
+                      elapsed=round(elapsed, 2))
+        if msg is not None:
+            result["msg"] = msg
+        return result
+
+
+def _data(resource):
+    return resource.data if resource is not None else None
+
+
+class Posted(object):
+    """What one POST of an action link left: the Task EM answered, or, when that answer was lost, the
+    ``evidence`` that re-reading found that EM carried the action out (and the ``lost`` error)."""
+
+    def __init__(self, task=None, evidence=None, lost=None):
+        self.task = task
+        self.evidence = evidence
+        self.lost = lost
+
+
+class ActionRun(object):
+    """One action within one wait budget: ``run(steps)`` calls ``steps(self)`` and returns its result.
+
+    ``noun`` names the action in messages ("start"); ``sent`` and ``not_sent`` say in one sentence what a
+    time-out leaves behind, with and without the action sent.
+    """
+
+    def __init__(self, em, wait, started, noun, sent, not_sent, warn=None):
+        self.em = em
+        self.wait = wait
+        self.started = started
+        self.deadline = started + wait.timeout
+        self.noun = noun
+        self._effect = (not_sent, sent)
+        self.warn = warn or (lambda message: None)
+        self.outcome = Outcome()
+
+    # -- the outcome -----------------------------------------------------------------------------------
+    def update(self, **changes):
+        self.outcome = self.outcome.replace(**changes)
+
+    def elapsed(self):
+        return _clock.now() - self.started
+
+    def done(self, msg):
+        return self.outcome.result(self.elapsed(), msg)
+
+    def run(self, steps):
+        """Every VeeamEmError leaves with the outcome as last seen, its own keys (``changed`` ...) winning."""
+        try:
+            return steps(self)
+        except VeeamEmError as error:
+            merged = self.outcome.result(self.elapsed())
+            merged.update(error.result)
+            error.result = merged
+            raise
+
+    def waiter(self):
+        return Waiter(self.wait.poll_interval, self.deadline)
+
+    def timeout(self, what):
+        raise VeeamEmWaitTimeout(
+            "Timed out after %s s waiting for %s. %s; its task and session are returned so that a later task can "
+            "keep tracking them." % (_format_seconds(self.wait.timeout), what, self._effect[bool(self.outcome.changed)]))
+
+    # -- the steps -------------------------------------------------------------------------------------
+    def post_once(self, href, reconcile, not_applied):
+        """POST an action link exactly once; never repeated blindly, since the first may have acted.
+
+        When the answer is lost (no answer, or a 5xx after EM may have acted), ``reconcile()`` re-reads
+        the state for a short grace period and returns the evidence that the action took effect, or None.
+        No evidence: a VeeamEmError with ``not_applied(error)`` as its message and ``changed`` false.
+        """
+        try:
+            return Posted(task=Task(self.em.post_action(href), href))
+        except VeeamEmFormatError as error:
+            # EM accepted the action (2xx) but its answer is unreadable: it may well have acted, so say so
+            # rather than invite a second request.
+            error.result["changed"] = True
+            raise
+        except (VeeamEmTransportError, VeeamEmApiError) as error:
+            if isinstance(error, VeeamEmApiError) and (error.status or 0) < 500:
+                raise
+            lost = error
+        grace = Waiter(min(self.wait.poll_interval, 1.0),
+                       min(_clock.now() + POST_CHECK_GRACE_S, self.deadline))
+        evidence = grace.wait(reconcile, lambda found: found is not None, initial=reconcile()).last
+        if evidence is None:
+            raise VeeamEmError(not_applied(lost), result=dict(changed=False))
+        return Posted(evidence=evidence, lost=lost)
+
+    def follow_task(self, task):
+        """Poll the task until Finished and return it; a time-out raises with the task as last seen.
+
+        EM scopes tasks to the logon session (em_api.md section 7): when the task vanishes because that
+        session expired and was renewed, VeeamEmTaskLostError says so, and the job's session must tell.
+        """
+        self.update(changed=True)
+        generation = self.em.generation
+        try:
+            outcome = self.waiter().wait(lambda: Task(self.em.get(task.href), task.href), lambda item: item.finished,
+                                         initial=task)
+        except VeeamEmNotFoundError as error:
+            if self.em.generation == generation:
+                raise
+            raise VeeamEmTaskLostError("The %s task %s ended with the expired logon session: %s"
+                                       % (self.noun, task.data["id"], error), result=dict(changed=True))
+        self.update(task=outcome.last)
+        if not outcome.done:
+            self.timeout("the %s task %s to reach Finished (last state: %s)"
+                         % (self.noun, task.data["id"], outcome.last.data["state"]))
+        return outcome.last
+
+    def find_new_session(self, job, before):
+        """Wait for the job's newest session to be one that was not there before the action."""
+        outcome = self.waiter().wait(lambda: latest_session(self.em, job), lambda item: is_new(item, before))
+        if not outcome.done:
+            self.timeout("the job session created by the %s to appear" % self.noun)
+        self.update(session=outcome.last)
+        return outcome.last
+
+    def session_href(self, task, job, before):
+        """The session the task started: its Related link, else the job's new session (EM does not always
+        add the link, em_api.md section 7)."""
+        return task.session_href or self.find_new_session(job, before).href
+
+    def follow_session(self, href):
+        """Poll the session until Stopped and return it; a time-out raises with the session as last seen."""
+        try:
+            current = get_session(self.em, href)
+        except VeeamEmError as error:
+            # The first read is a poll like the others: a passing error is the waiter's to tolerate.
+            if not is_transient(error):
+                raise
+            current = None
+        if current is not None:
+            self.update(session=current)
+        outcome = self.waiter().wait(lambda: get_session(self.em, href), lambda item: item.stopped, initial=current)
+        session = outcome.last
+        self.update(session=session)
+        if not outcome.done:
+            if session is None:
+                self.timeout("job session %s to be readable" % href)
+            self.timeout("job session %s to end (last state: %s, progress %s%%)"
+                         % (session.name, session.state, session.data["progress"]))
+        return session
+
+    def finish_run(self, href, what):
+        """Follow a run to its end and report its result: Failed fails, Warning warns, Success succeeds."""
+        session = self.follow_session(href)
+        summary = "%s: session %s ended with result %s" % (what, session.name, session.result)
+        if session.result == "Failed":
+            raise VeeamEmJobFailedError("%s. %s" % (summary, session.data["failure_message"] or "No failure message."))
+        if session.result == "Warning":
+            self.warn("%s. %s" % (summary, session.data["failure_message"] or ""))
+        return self.done(summary + ".")
+
+
+def sentence(error):
+    text = str(error).rstrip()
+    return text if text.endswith(".") else text + "."
+
+
+def _format_seconds(value):
+    return ("%g" % value) if isinstance(value, float) else str(value)
