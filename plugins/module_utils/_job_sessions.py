@@ -37,14 +37,6 @@ class JobSession(Resource):
         super(JobSession, self).__init__(element, session_to_dict(element))
 
     @property
-    def uid(self):
-        return self.data["uid"]
-
-    @property
-    def name(self):
-        return self.data["name"]
-
-    @property
     def state(self):
         return self.data["state"]
 

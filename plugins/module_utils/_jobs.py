@@ -48,14 +48,6 @@ class Job(Resource):
         super(Job, self).__init__(element, job_to_dict(element, details), keep_links)
 
     @property
-    def uid(self):
-        return self.data["uid"]
-
-    @property
-    def name(self):
-        return self.data["name"]
-
-    @property
     def job_type(self):
         return self.data["job_type"]
 

@@ -31,6 +31,14 @@ class Resource(object):
     def href(self):
         return self.data.get("href")
 
+    @property
+    def uid(self):
+        return self.data.get("uid")
+
+    @property
+    def name(self):
+        return self.data.get("name")
+
     def link(self, rel, link_type=None):
         for link in self.links:
             if link["rel"] == rel and (link_type is None or link["type"] == link_type):

@@ -125,24 +125,30 @@ job:
     id:
       description: The job's GUID.
       type: str
+      sample: b04c217b-0538-4650-bec4-19deff4ea1ac
     uid:
       description: The job's UID.
       type: str
+      sample: urn:veeam:Job:b04c217b-0538-4650-bec4-19deff4ea1ac
     name:
       description: Job name.
       type: str
+      sample: SQL Replication
     job_type:
       description: V(Backup), V(Replica), V(BackupCopy) or V(ImmediateBackupCopy).
       type: str
+      sample: Replica
     platform:
       description: V(VMware), V(HyperV), V(vCloud) or V(CustomPlatform).
       type: str
+      sample: VMware
     description:
-      description: Job description.
+      description: Job description (empty string when none).
       type: str
     backup_server:
       description: Name of the backup server that owns the job.
       type: str
+      sample: srv02.tech.local
     backup_server_id:
       description: GUID of that backup server.
       type: str
@@ -150,11 +156,12 @@ job:
       description: Whether the job has a schedule.
       type: bool
     schedule_enabled:
-      description: Whether the schedule is enabled.
+      description: Whether the schedule is enabled (can be V(true) without a configured schedule).
       type: bool
     next_run:
-      description: Next scheduled run, ISO 8601 in UTC, or V(null).
+      description: Next scheduled run, ISO 8601 in UTC; V(null) when none.
       type: str
+      sample: "2026-12-01T17:00:00Z"
     href:
       description: The job's URL in the Enterprise Manager API.
       type: str

@@ -262,7 +262,7 @@ def test_latest_sessions_in_bulk_costs_requests_independent_of_the_job_count(sim
     assert len(newest) == sum(1 for job in jobs if job.uid in newest) > 0
     for job in jobs[:50]:
         session = newest.get(job.uid)
-        assert session is None or session["job_uid"] == job.uid
+        assert session is None or session.data["job_uid"] == job.uid
     # One unfiltered pass per session type (backup, replica), newest first, 100 sessions a page, stopping
     # once every job has its newest: about one request per 100 jobs, never one per job.
     assert spent <= len(jobs) // 100 + 4

@@ -2,16 +2,22 @@
 # Copyright: (c) 2026, seedops
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The shared argument spec (_argspec.py) and its twin doc fragment (doc_fragments/connection.py) agree."""
+"""Each shared option group of _argspec.py and its twin doc fragment agree: connection, job selector, wait."""
 
 from __future__ import annotations
 
 import pytest
 import yaml
 
+from ansible_collections.seedops.veeam_em.plugins.doc_fragments import job_selector, wait
 from ansible_collections.seedops.veeam_em.plugins.doc_fragments.connection import ModuleDocFragment
-from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import connection_argument_spec
+from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import (
+    connection_argument_spec,
+    job_selector_argument_spec,
+    wait_argument_spec,
+)
 from ansible_collections.seedops.veeam_em.plugins.module_utils._session import API_VERSIONS
+from ansible_collections.seedops.veeam_em.plugins.module_utils._waiter import WAIT_FOR_CHOICES, WaitOptions
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.modules.module_harness import option_problems
 
 DOC_OPTIONS = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
@@ -56,3 +62,43 @@ def test_each_call_returns_a_fresh_spec():
     spec = connection_argument_spec()
     spec["url"]["required"] = False
     assert connection_argument_spec()["url"]["required"] is True
+
+
+# -- the other groups: (doc fragment text, argument spec) pairs --------------------------------------------
+GROUPS = {
+    "job_selector": (job_selector.ModuleDocFragment.DOCUMENTATION, job_selector_argument_spec()),
+    "wait": (wait.ModuleDocFragment.DOCUMENTATION, wait_argument_spec(wait_for=False)),
+    "wait.wait_for": (wait.ModuleDocFragment.WAIT_FOR, {"wait_for": wait_argument_spec()["wait_for"]}),
+}
+GROUP_OPTIONS = [(group, name) for group, (text, spec) in sorted(GROUPS.items()) for name in sorted(spec)]
+
+
+@pytest.mark.parametrize("group", sorted(GROUPS))
+def test_each_group_documents_exactly_its_options(group):
+    text, spec = GROUPS[group]
+    assert sorted(yaml.safe_load(text)["options"]) == sorted(spec)
+
+
+@pytest.mark.parametrize("group, name", GROUP_OPTIONS)
+def test_each_group_option_matches_its_documentation(group, name):
+    text, spec = GROUPS[group]
+    assert option_problems(name, yaml.safe_load(text)["options"][name], spec[name]) == []
+
+
+def test_wait_with_wait_for_is_the_wait_group_plus_wait_for():
+    assert sorted(wait_argument_spec()) == sorted(list(wait_argument_spec(wait_for=False)) + ["wait_for"])
+
+
+def test_the_wait_defaults_are_the_ones_the_wait_options_assume():
+    # A module run and a direct WaitOptions() (tests, other callers) must mean the same thing.
+    spec = wait_argument_spec()
+    options = WaitOptions()
+    assert (spec["wait"]["default"], spec["wait_for"]["default"], spec["timeout"]["default"],
+            spec["poll_interval"]["default"]) == (options.wait, options.wait_for, options.timeout, options.poll_interval)
+    assert spec["wait_for"]["choices"] == list(WAIT_FOR_CHOICES)
+
+
+def test_no_group_shares_an_option_name_with_another():
+    names = [name for spec in (connection_argument_spec(), job_selector_argument_spec(), wait_argument_spec())
+             for name in spec]
+    assert len(names) == len(set(names))
