@@ -80,11 +80,13 @@ class ActionRun(object):
     """One action within one wait budget: ``run(steps)`` calls ``steps(self)`` and returns its result.
 
     ``noun`` names the action in messages ("start"); ``sent`` and ``not_sent`` say in one sentence what a
-    time-out leaves behind, with and without the action sent.
+    time-out leaves behind, with and without the action sent; ``check_hint`` tells how to see what happened.
     """
 
-    def __init__(self, em, wait, started, noun, sent, not_sent, warn=None):
+    def __init__(self, em, wait, started, noun, sent, not_sent, check_hint, warn=None):
         self.em = em
+        # How a user finds out what happened when the module cannot tell (one sentence).
+        self.check_hint = check_hint
         self.wait = wait
         self.started = started
         self.deadline = started + wait.timeout
@@ -127,25 +129,46 @@ class ActionRun(object):
 
         When the answer is lost (no answer, or a 5xx after EM may have acted), ``reconcile()`` re-reads
         the state for a short grace period and returns the evidence that the action took effect, or None.
-        No evidence: a VeeamEmError with ``not_applied(error)`` as its message and ``changed`` false.
+        No evidence: a VeeamEmError with ``not_applied(error)`` as its message and ``changed`` false. No
+        readable state at all (the re-reads failed too): the action may have taken effect, so ``changed`` is
+        true and the message says how to check.
         """
+        if self.wait.wait and _clock.now() >= self.deadline:
+            # Sending the action now would start work that the module then reports as timed out at once.
+            raise VeeamEmWaitTimeout(
+                "The wait budget (timeout: %s s) was used up after %.1f s, before the %s request could be sent, "
+                "so nothing was sent and nothing changed. Raise timeout (it counts from the start of the module, "
+                "logon included)." % (_format_seconds(self.wait.timeout), self.elapsed(), self.noun),
+                result=dict(changed=False))
         try:
             return Posted(task=Task(self.em.post_action(href), href))
         except VeeamEmFormatError as error:
             # EM accepted the action (2xx) but its answer is unreadable: it may well have acted, so say so
             # rather than invite a second request.
-            error.result["changed"] = True
-            raise
+            raise VeeamEmFormatError(
+                "The %s request was sent and Enterprise Manager accepted it, but its answer could not be read: %s "
+                "The %s may have taken effect: %s" % (self.noun, sentence(error), self.noun, self.check_hint),
+                result=dict(changed=True))
         except (VeeamEmTransportError, VeeamEmApiError) as error:
             if isinstance(error, VeeamEmApiError) and (error.status or 0) < 500:
                 raise
             lost = error
-        grace = Waiter(min(self.wait.poll_interval, 1.0),
-                       min(_clock.now() + POST_CHECK_GRACE_S, self.deadline))
-        evidence = grace.wait(reconcile, lambda found: found is not None, initial=reconcile()).last
-        if evidence is None:
-            raise VeeamEmError(not_applied(lost), result=dict(changed=False))
-        return Posted(evidence=evidence, lost=lost)
+        reads = _TolerantReads(reconcile)
+        grace = Waiter(min(self.wait.poll_interval, 1.0), min(_clock.now() + POST_CHECK_GRACE_S, self.deadline))
+        try:
+            evidence = grace.wait(reads, lambda found: found is not None, initial=reads()).last
+        except VeeamEmError as error:
+            reads.failed(error)
+            evidence = None
+        if evidence is not None:
+            return Posted(evidence=evidence, lost=lost)
+        if reads.last_error is not None:
+            raise VeeamEmError(
+                "The %s request got no usable answer (%s) and re-reading the state failed too (%s), so it is not "
+                "known whether Enterprise Manager carried it out. The %s may have taken effect: %s"
+                % (self.noun, sentence(lost).rstrip("."), sentence(reads.last_error).rstrip("."), self.noun,
+                   self.check_hint), result=dict(changed=True))
+        raise VeeamEmError(not_applied(lost), result=dict(changed=False))
 
     def follow_task(self, task):
         """Poll the task until Finished and return it; a time-out raises with the task as last seen.
@@ -163,6 +186,13 @@ class ActionRun(object):
                 raise
             raise VeeamEmTaskLostError("The %s task %s ended with the expired logon session: %s"
                                        % (self.noun, task.data["id"], error), result=dict(changed=True))
+        except VeeamEmError as error:
+            if not is_transient(error):
+                raise
+            raise type(error)(
+                "Enterprise Manager accepted the %s (task %s), but following its task failed: %s The %s has probably "
+                "taken effect: %s" % (self.noun, task.data["id"], sentence(error), self.noun, self.check_hint),
+                result=dict(changed=True))
         self.update(task=outcome.last)
         if not outcome.done:
             self.timeout("the %s task %s to reach Finished (last state: %s)"
@@ -212,6 +242,28 @@ class ActionRun(object):
         if session.result == "Warning":
             self.warn("%s. %s" % (summary, session.data["failure_message"] or ""))
         return self.done(summary + ".")
+
+
+class _TolerantReads(object):
+    """``reconcile`` as a poll that counts a passing error as "no evidence yet" and remembers it."""
+
+    def __init__(self, reconcile):
+        self._reconcile = reconcile
+        self.last_error = None
+
+    def __call__(self):
+        try:
+            found = self._reconcile()
+        except VeeamEmError as error:
+            if not is_transient(error):
+                raise
+            self.failed(error)
+            return None
+        self.last_error = None
+        return found
+
+    def failed(self, error):
+        self.last_error = error
 
 
 def sentence(error):

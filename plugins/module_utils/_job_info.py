@@ -26,4 +26,4 @@ def read_jobs(em, selector, params):
 def run_job_info(module):
     """veeam_em_job_info's one call: check the options, log on, list, log off, exit."""
     module.run(lambda em, selector: read_jobs(em, selector, module.params),
-               prepare=lambda: JobSelector.from_params(module.params))
+               prepare=lambda: JobSelector.from_params(module.params), always=dict(jobs=None))

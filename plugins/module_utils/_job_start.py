@@ -14,13 +14,20 @@ from __future__ import annotations
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils._action import ActionRun, sentence
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
+    VeeamEmError,
     VeeamEmInputError,
     VeeamEmTaskFailedError,
     VeeamEmTaskLostError,
+    is_transient,
 )
 from ansible_collections.seedops.veeam_em.plugins.module_utils._job_sessions import is_new, is_running, latest_session
 from ansible_collections.seedops.veeam_em.plugins.module_utils._jobs import JobSelector
+from ansible_collections.seedops.veeam_em.plugins.module_utils._tasks import Task
 from ansible_collections.seedops.veeam_em.plugins.module_utils._waiter import WAIT_FOR_START, WaitOptions
+
+
+CHECK_HINT = ("check with seedops.veeam_em.veeam_em_job_info and include_last_session: true before starting the job "
+              "again.")
 
 
 class JobStart(object):
@@ -32,7 +39,7 @@ class JobStart(object):
         self.wait = wait
         self.check_mode = check_mode
         self.action = ActionRun(em, wait, started, noun="start", sent="The job was started",
-                                not_sent="The job was not started by this task", warn=warn)
+                                not_sent="The job was not started by this task", check_hint=CHECK_HINT, warn=warn)
 
     def run(self):
         return self.action.run(self._steps)
@@ -64,26 +71,51 @@ class JobStart(object):
         task = posted.task
         run.update(task=task, changed=True)
         if not self.wait.wait:
-            return run.done("Start of job %r accepted (task %s, state %s); not waiting (wait: false)."
-                            % (job.name, task.data["id"], task.data["state"]))
+            return self._not_waiting(run, job, task, before)
         try:
             task = run.follow_task(task)
         except VeeamEmTaskLostError:
             return self._known_by_session(run, job, run.find_new_session(job, before),
                                           "; its task ended with the expired logon session")
         if task.failed:
-            # EM refused the start (its task says so): the job did not start, nothing changed.
-            run.update(changed=False)
-            raise VeeamEmTaskFailedError("Enterprise Manager could not start job %r: task %s ended with: %s"
-                                         % (job.name, task.data["id"], task.data["message"] or "no message"))
+            return self._refused(run, job, task, before)
         if self.wait.wait_for == WAIT_FOR_START:
             return run.done("Job %r started (task %s: %s)." % (job.name, task.data["id"], task.data["message"]))
         return run.finish_run(run.session_href(task, job, before), "Job %r ran" % job.name)
 
-    def _already_running(self, run, job, session):
+    def _not_waiting(self, run, job, task, before):
+        # One look at the task: when EM has already finished it, its Result says whether the start was refused
+        # (a concurrent start, for one). A task still Running cannot tell, and the message says so.
+        try:
+            task = Task(self.em.get(task.href), task.href)
+        except VeeamEmError as error:
+            if not is_transient(error):
+                raise
+        run.update(task=task)
+        if task.failed:
+            return self._refused(run, job, task, before)
+        if task.finished:
+            return run.done("Job %r started (task %s: %s); not waiting (wait: false)."
+                            % (job.name, task.data["id"], task.data["message"]))
+        return run.done("Start of job %r accepted (task %s, state %s); not waiting (wait: false), so whether "
+                        "Enterprise Manager refuses it is not known: %s" % (job.name, task.data["id"],
+                                                                          task.data["state"], CHECK_HINT))
+
+    def _refused(self, run, job, task, before):
+        """EM's task says the start failed: nothing changed. A run that is going on now is the likely cause
+        (another start won the race), and then the answer is that run, exactly as for a job already running."""
+        run.update(changed=False)
+        reason = task.data["message"] or "no message"
+        current = latest_session(self.em, job)
+        if is_running(current) and is_new(current, before):
+            return self._already_running(run, job, current, " (Enterprise Manager refused this start: %s)" % reason)
+        raise VeeamEmTaskFailedError("Enterprise Manager could not start job %r: task %s ended with: %s"
+                                     % (job.name, task.data["id"], reason))
+
+    def _already_running(self, run, job, session, note=""):
         run.update(session=session)
-        what = "Job %r is already running (session %s, state %s); it was not started again" % (
-            job.name, session.name, session.state)
+        what = "Job %r is already running (session %s, state %s)%s; it was not started again" % (
+            job.name, session.name, session.state, note)
         if self.wait.for_completion and not self.check_mode:
             return run.finish_run(session.href, what + "; that run")
         return run.done(what + ".")
@@ -106,4 +138,5 @@ def run_job_start(module):
     """veeam_em_job_start's one call: check the options, log on, start, log off, exit."""
     module.run(lambda em, prepared: JobStart(em, prepared[0], prepared[1], module.started,
                                              check_mode=module.check_mode, warn=module.warn).run(),
-               prepare=lambda: (JobSelector.from_params(module.params), WaitOptions.from_params(module.params)))
+               prepare=lambda: (JobSelector.from_params(module.params), WaitOptions.from_params(module.params)),
+               always=dict(job=None, task=None, session=None, elapsed=None))

@@ -19,6 +19,7 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
 )
 from ansible_collections.seedops.veeam_em.plugins.module_utils._query import filter_all, filter_any, query
 from ansible_collections.seedops.veeam_em.plugins.module_utils._resource import Resource
+from ansible_collections.seedops.veeam_em.plugins.module_utils._urls import shorten
 from ansible_collections.seedops.veeam_em.plugins.module_utils import _xml
 
 JOB_TYPES = ("Backup", "Replica", "BackupCopy", "ImmediateBackupCopy")
@@ -37,7 +38,7 @@ def normalize_job_id(value):
         text = text[len(JOB_UID_PREFIX):]
     if not _GUID.match(text):
         raise VeeamEmInputError("id %r is not a job id: give the job's GUID (e.g. "
-                                "5658281f-625e-4627-89dd-d2a0c48be99e) or its UID urn:veeam:Job:<GUID>." % value)
+                                "5658281f-625e-4627-89dd-d2a0c48be99e) or its UID urn:veeam:Job:<GUID>." % shorten(value))
     return text.lower()
 
 
@@ -142,23 +143,34 @@ def _list_all(em, details):
 def find_one_job(em, name=None, job_id=None, backup_server=None):
     """Exactly one job, or a typed error that tells the user how to be more precise."""
     jobs = find_jobs(em, name=name, job_id=job_id, backup_server=backup_server)
-    where = " on backup server %r" % backup_server if backup_server else ""
+    where = " on backup server %r" % shorten(backup_server) if backup_server else ""
     if not jobs:
-        what = "named %r" % name if name else "with id %s" % normalize_job_id(job_id)
-        raise VeeamEmNotFoundError("No job %s%s on Enterprise Manager %s. Job names are case-sensitive here; "
-                                   "veeam_em_job_info lists the jobs." % (what, where, em.api_root))
+        if name:
+            raise VeeamEmNotFoundError("No job named %r%s on Enterprise Manager %s. Job names are case-sensitive "
+                                       "here; veeam_em_job_info lists the jobs." % (shorten(name), where, em.api_root))
+        raise VeeamEmNotFoundError("No job with id %s%s on Enterprise Manager %s; veeam_em_job_info lists the jobs "
+                                   "with their ids." % (normalize_job_id(job_id), where, em.api_root))
     if len(jobs) > 1:
         servers = ", ".join(sorted("%s (id %s)" % (job.data["backup_server"], job.data["id"]) for job in jobs))
         raise VeeamEmAmbiguousError(
             "%d jobs are named %r%s, on these backup servers: %s. Set backup_server, or give the job's id."
-            % (len(jobs), name, where, servers))
+            % (len(jobs), shorten(name), where, servers))
     return jobs[0]
+
+
+_WHAT = {"name": "job name", "id": "job id (GUID or UID)", "backup_server": "backup server name"}
 
 
 class JobSelector(object):
     """The shared job selector options (``name``, ``id``, ``backup_server``), checked before anything is sent."""
 
     def __init__(self, name=None, job_id=None, backup_server=None):
+        for option, value in (("name", name), ("id", job_id), ("backup_server", backup_server)):
+            # An empty variable is a common mistake; EM would read an empty filter as "match everything".
+            if value is not None and not value.strip():
+                raise VeeamEmInputError(
+                    "%s is empty%s: give the exact %s, or leave the option out (an empty value would match every "
+                    "job)." % (option, "" if value == "" else " (only white space)", _WHAT[option]))
         if job_id is not None:
             normalize_job_id(job_id)
         self.name = name

@@ -9,6 +9,7 @@ Internal to the seedops.veeam_em collection: not a public API, may change withou
 
 from __future__ import annotations
 
+import math
 import signal
 import traceback
 
@@ -34,6 +35,9 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import c
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmError, VeeamEmInterrupted
 from ansible_collections.seedops.veeam_em.plugins.module_utils._session import EmSession
 
+# One HTTP request that takes longer than an hour is a hung connection, not a slow Enterprise Manager.
+MAX_REQUEST_TIMEOUT_S = 3600
+
 
 class VeeamEmModule(AnsibleModule):
     """AnsibleModule with the shared connection options, library checks and option checks."""
@@ -48,9 +52,10 @@ class VeeamEmModule(AnsibleModule):
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         if LXML_IMPORT_ERROR:
             self.fail_json(msg=missing_required_lib("lxml"), exception=LXML_IMPORT_ERROR)
-        if self.params["request_timeout"] <= 0:
-            self.fail_json(msg="request_timeout must be a positive number of seconds (the limit for one HTTP "
-                               "request), got %s." % self.params["request_timeout"])
+        request_timeout = self.params["request_timeout"]
+        if not math.isfinite(request_timeout) or not 0 < request_timeout <= MAX_REQUEST_TIMEOUT_S:
+            self.fail_json(msg="request_timeout must be a number of seconds above 0 and at most %d (the limit for one "
+                               "HTTP request, not the wait budget), got %s." % (MAX_REQUEST_TIMEOUT_S, request_timeout))
         if not self.params["validate_certs"]:
             # The user chose this; one clear warning is enough, not one urllib3 warning per request.
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
@@ -70,14 +75,16 @@ class VeeamEmModule(AnsibleModule):
             warn=self.warn,
         )
 
-    def run(self, work, prepare=None):
+    def run(self, work, prepare=None, always=None):
         """Check the inputs, log on, do the work, log off on every path, then exit or fail.
 
         ``prepare()`` runs before logging on (checks that need no server) and its return value is passed to
         ``work(em, prepared)``, which returns the result dict. Every VeeamEmError is turned into fail_json
         here, with the keys it carries (``changed``, ``task``, ``session`` ...), after the session was closed.
+        ``always``: the keys the module documents as returned always, with their value when unknown; a failure
+        returns each of them (a failed logon too), and ``elapsed`` is filled in when listed.
         """
-        previous = signal.signal(signal.SIGTERM, _raise_interrupted)
+        previous = dict((signum, signal.signal(signum, _raise_interrupted)) for signum in INTERRUPTS)
         session = None
         try:
             prepared = prepare() if prepare else None
@@ -86,6 +93,9 @@ class VeeamEmModule(AnsibleModule):
                 result = work(em, prepared)
         except VeeamEmError as error:
             failure = dict(changed=False)
+            failure.update(always or {})
+            if "elapsed" in failure:
+                failure["elapsed"] = round(_clock.now() - self.started, 2)
             failure.update(error.result)
             failure.pop("msg", None)
             message = str(error)
@@ -94,14 +104,21 @@ class VeeamEmModule(AnsibleModule):
                             " It could not log off; Enterprise Manager ends the session after 15 idle minutes.")
             self.fail_json(msg=message, **failure)
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
         self.exit_json(**result)
+
+
+# SIGTERM: AWX cancelling a job, systemd, ``timeout``; SIGINT: an interrupted ansible-playbook or a ``timeout -s
+# INT`` wrapper. Both end the module the same way: log off, then report what is known.
+INTERRUPTS = (signal.SIGTERM, signal.SIGINT)
 
 
 def _raise_interrupted(signum, frame):
     # Raised in the main thread wherever the module is (usually asleep between polls), so the session's
-    # context manager still logs off before the process ends. A second SIGTERM (systemd signals every
-    # process of the group) must not interrupt that logoff: ignore it from now on; run() restores it.
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise VeeamEmInterrupted("The module was stopped by signal %d (SIGTERM) before it finished. A job it started "
-                             "keeps running." % signum)
+    # context manager still logs off before the process ends. A second signal (systemd signals every
+    # process of the group) must not interrupt that logoff: ignore them from now on; run() restores them.
+    for interrupt in INTERRUPTS:
+        signal.signal(interrupt, signal.SIG_IGN)
+    raise VeeamEmInterrupted("The module was stopped by signal %d (%s) before it finished. A job it started "
+                             "keeps running." % (signum, signal.Signals(signum).name))

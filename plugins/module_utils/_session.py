@@ -23,7 +23,7 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     VeeamEmInputError,
 )
 from ansible_collections.seedops.veeam_em.plugins.module_utils._transport import SESSION_HEADER, Transport
-from ansible_collections.seedops.veeam_em.plugins.module_utils._urls import normalize_url
+from ansible_collections.seedops.veeam_em.plugins.module_utils._urls import normalize_url, rebase
 from ansible_collections.seedops.veeam_em.plugins.module_utils import _xml
 
 # The REST API versions a user may pin (em_api.md section 1); "latest" takes the newest the server offers.
@@ -44,7 +44,7 @@ class EmSession(object):
         self._password = password
         self.api_version = api_version
         self.transport = transport or Transport(validate_certs=validate_certs, ca_path=ca_path,
-                                                request_timeout=request_timeout)
+                                                request_timeout=request_timeout, origin=self.api_root)
         self._warn = warn or (lambda message: None)
         self._token = None
         self._delete_href = None
@@ -82,7 +82,7 @@ class EmSession(object):
             raise VeeamEmInputError("username and password are required to log on to Enterprise Manager "
                                     "(options username/password or VEEAM_EM_USERNAME/VEEAM_EM_PASSWORD).")
         entry = _xml.parse_document(self.transport.request("GET", self.api_root).body, self.api_root)
-        create_href = self._logon_href(entry)
+        create_href = rebase(self.api_root, self._logon_href(entry))
         try:
             response = self.transport.request("POST", create_href, expected=(201,),
                                               auth=(self.username, self._password))
@@ -100,7 +100,8 @@ class EmSession(object):
         self.logon_session = root
         self.session_id = _xml.child_text(root, "SessionId")
         delete = _xml.find_link(root, "Delete")
-        self._delete_href = delete["href"] if delete else root.get("Href")
+        delete_href = delete["href"] if delete else root.get("Href")
+        self._delete_href = rebase(self.api_root, delete_href) if delete_href else None
         self.generation += 1
         return root
 
@@ -155,6 +156,7 @@ class EmSession(object):
 
     # -- requests --------------------------------------------------------------------------------------
     def _request(self, method, href, expected, stream_to=None):
+        href = rebase(self.api_root, href)
         try:
             return self.transport.request(method, href, expected=expected, token=self._token, stream_to=stream_to)
         except VeeamEmAuthenticationError:
@@ -167,7 +169,8 @@ class EmSession(object):
 
     def get(self, href):
         """GET a resource by its Href and return its root element."""
-        return _xml.parse_document(self._request("GET", href, (200,)).body, href)
+        response = self._request("GET", href, (200,))
+        return _xml.parse_document(response.body, response.url)
 
     def stream(self, href, local_names, on_element):
         """GET a (large) collection and hand each element of ``local_names`` to ``on_element``."""
@@ -176,7 +179,7 @@ class EmSession(object):
     def post_action(self, href):
         """POST an action link (no body). EM answers 202 with a Task."""
         response = self._request("POST", href, (202, 200, 201))
-        return _xml.parse_document(response.body, href)
+        return _xml.parse_document(response.body, response.url)
 
     # -- links -----------------------------------------------------------------------------------------
     def link(self, rel, link_type):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import http.client as http_client
+from urllib.parse import urlsplit
 
 try:
     import requests
@@ -34,6 +35,7 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     VeeamEmTransportError,
 )
 from ansible_collections.seedops.veeam_em.plugins.module_utils import _xml
+from ansible_collections.seedops.veeam_em.plugins.module_utils._urls import shorten, strip_userinfo
 
 SESSION_HEADER = "X-RestSvcSessionId"
 
@@ -52,6 +54,8 @@ MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 CHUNK_BYTES = 256 * 1024
 
 USER_AGENT = "seedops.veeam_em (Ansible collection)"
+# A message shows at most this much of a URL: a query URL built from a huge name must not become the message.
+URL_ECHO_LIMIT = 300
 
 
 class HttpResponse(object):
@@ -101,15 +105,17 @@ def status_error(method, url, status, headers, body):
         snippet = _xml._describe_non_xml(body or b"")[:160]
         detail = "The body is not an Enterprise Manager Error document (%s%s)." % (
             content_type, ": %r" % snippet if snippet else ", empty")
-    text = "%s %s returned HTTP %s. %s" % (method, url, status, detail)
+    text = "%s %s returned HTTP %s. %s" % (method, _shown(url), status, detail)
     return _status_error_class(status)(text, method=method, url=url, status=status, server_message=message)
 
 
 class Transport(object):
     """A requests.Session with EM's TLS settings, per-request timeout, retries and error mapping."""
 
-    def __init__(self, validate_certs=True, ca_path=None, request_timeout=60.0):
+    def __init__(self, validate_certs=True, ca_path=None, request_timeout=60.0, origin=None):
         self.request_timeout = request_timeout
+        # The one origin (https://host:port) that may receive the password or the token; None: not checked.
+        self._origin = _origin_of(origin) if origin else None
         self._http = requests.Session()
         self._http.headers["User-Agent"] = USER_AGENT
         # EM answers XML without an Accept header too, but asking for it avoids the 9.5 U4 bug where any
@@ -165,6 +171,10 @@ class Transport(object):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send(self, method, url, auth, token):
+        if (auth is not None or token) and self._origin is not None and _origin_of(url) != self._origin:
+            # A second guard behind the session's re-basing of links: never a credential to another origin.
+            raise VeeamEmFormatError("Refused to send credentials to %s: only %s (the configured url) may receive "
+                                     "them." % (_origin_of(url), self._origin))
         headers = {}
         if auth is not None:
             headers["Authorization"] = basic_auth_header(*auth)
@@ -178,29 +188,34 @@ class Transport(object):
             raise VeeamEmTlsError(
                 "TLS connection to %s failed: %s. If Enterprise Manager uses a self-signed or private-CA "
                 "certificate, set ca_path to the PEM file of that CA (recommended), or set "
-                "validate_certs: false to skip the check." % (url, _reason(exc))
+                "validate_certs: false to skip the check." % (_shown(url), _reason(exc))
             )
         except (requests_exceptions.ConnectTimeout, requests_exceptions.ReadTimeout):
             raise VeeamEmRequestTimeout(
                 "%s %s got no answer within request_timeout=%s s (the limit for one HTTP request, not the "
                 "wait budget). Raise request_timeout if Enterprise Manager is slow, or check the network."
-                % (method, url, _seconds(self.request_timeout))
+                % (method, _shown(url), _seconds(self.request_timeout))
             )
+        except requests_exceptions.ProxyError as exc:
+            raise VeeamEmTransportError(
+                "Could not connect to %s through the proxy %s (from the environment variables HTTPS_PROXY/https_proxy "
+                "or ALL_PROXY): %s. Check the proxy, or add the Enterprise Manager host to NO_PROXY."
+                % (_shown(url), _proxy_for(url), _reason(exc)))
         except requests_exceptions.ConnectionError as exc:
             if isinstance(_innermost(exc), _DROPPED):
                 raise VeeamEmTransportError(
                     "%s %s: the connection closed before an answer came (%s). Enterprise Manager, or something "
-                    "between it and Ansible (a proxy, a load balancer), dropped it." % (method, url, _reason(exc)))
+                    "between it and Ansible (a proxy, a load balancer), dropped it." % (method, _shown(url), _reason(exc)))
             raise VeeamEmTransportError(
                 "Could not connect to %s: %s. Check url (Enterprise Manager listens on port 9398) and that "
-                "the service is running and reachable." % (url, _reason(exc))
+                "the service is running and reachable." % (_shown(url), _reason(exc))
             )
         except requests_exceptions.RequestException as exc:
-            raise VeeamEmTransportError("%s %s failed: %s" % (method, url, _reason(exc)))
+            raise VeeamEmTransportError("%s %s failed: %s" % (method, _shown(url), _reason(exc)))
         except OSError as exc:
             # requests raises a bare OSError when the CA bundle it was given cannot be read.
             raise VeeamEmTlsError("Could not use the CA bundle for %s: %s. Check ca_path (a readable PEM file)."
-                                  % (url, exc))
+                                  % (_shown(url), exc))
 
     def _chunks(self, method, url, response):
         try:
@@ -210,9 +225,9 @@ class Transport(object):
             if "timed out" in str(exc).lower():
                 raise VeeamEmRequestTimeout(
                     "%s %s: the answer stopped for longer than request_timeout=%s s."
-                    % (method, url, _seconds(self.request_timeout)))
+                    % (method, _shown(url), _seconds(self.request_timeout)))
             raise VeeamEmTransportError("%s %s: the connection broke while reading the answer: %s"
-                                        % (method, url, _reason(exc)))
+                                        % (method, _shown(url), _reason(exc)))
 
     def _read_body(self, method, url, response):
         parts = []
@@ -222,7 +237,7 @@ class Transport(object):
             if size > MAX_DOCUMENT_BYTES:
                 raise VeeamEmFormatError(
                     "The response to %s %s is larger than %d MiB, far more than any Enterprise Manager "
-                    "document; refused." % (method, url, MAX_DOCUMENT_BYTES // (1024 * 1024)))
+                    "document; refused." % (method, _shown(url), MAX_DOCUMENT_BYTES // (1024 * 1024)))
             parts.append(chunk)
         return b"".join(parts)
 
@@ -258,6 +273,21 @@ def _reason(exc):
     if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
         text = text[1:-1]
     return text.rstrip(".") or exc.__class__.__name__
+
+
+def _shown(url):
+    return shorten(url, URL_ECHO_LIMIT)
+
+
+def _proxy_for(url):
+    """The proxy requests takes from the environment for ``url``, without its credentials."""
+    proxy = requests.utils.select_proxy(url, requests.utils.get_environ_proxies(url)) or "(none found)"
+    return strip_userinfo(proxy)
+
+
+def _origin_of(url):
+    parts = urlsplit(url)
+    return "%s://%s" % (parts.scheme.lower(), parts.netloc.lower())
 
 
 def _seconds(value):

@@ -12,6 +12,8 @@ decides what a timeout means (kubernetes.core's waiter is the model).
 
 from __future__ import annotations
 
+import math
+
 from ansible_collections.seedops.veeam_em.plugins.module_utils import _clock
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmError, VeeamEmInputError, is_transient
 
@@ -25,6 +27,9 @@ WAIT_FOR_CHOICES = (WAIT_FOR_START, WAIT_FOR_COMPLETION)
 FIRST_DELAY_S = 0.5
 EARLY_DELAY_S = 1.0
 EARLY_WINDOW_S = 10.0
+# The floor of poll_interval: after the first poll, never more than one poll a second, whatever is asked
+# (0.001 would otherwise send about 1,500 requests for a 3 s job).
+MIN_POLL_INTERVAL_S = 1.0
 # A poll that fails for a passing reason (the transport already retried it) is tolerated this many
 # times in a row before the wait gives up.
 MAX_TRANSIENT_POLL_ERRORS = 3
@@ -36,8 +41,8 @@ class WaitOptions(object):
     def __init__(self, wait=True, wait_for=WAIT_FOR_START, timeout=900, poll_interval=5.0):
         if timeout is not None and timeout < 0:
             raise VeeamEmInputError("timeout must be 0 or more seconds (the whole wait budget), got %s." % timeout)
-        if poll_interval is None or poll_interval <= 0:
-            raise VeeamEmInputError("poll_interval must be a positive number of seconds, got %s." % poll_interval)
+        if poll_interval is None or not math.isfinite(poll_interval) or poll_interval <= 0:
+            raise VeeamEmInputError("poll_interval must be a positive, finite number of seconds, got %s." % poll_interval)
         if wait_for not in WAIT_FOR_CHOICES:
             raise VeeamEmInputError("wait_for must be start or completion, got %r." % wait_for)
         self.wait = wait
@@ -64,8 +69,9 @@ class WaitResult(object):
 def delays(poll_interval):
     """The pause before each poll: 0.5 s, then 1 s until 10 s have passed, then poll_interval.
 
-    No pause is ever longer than poll_interval.
+    No pause is ever longer than poll_interval, and none after the first is shorter than MIN_POLL_INTERVAL_S.
     """
+    poll_interval = max(poll_interval, MIN_POLL_INTERVAL_S)
     waited = 0.0
     pause = min(FIRST_DELAY_S, poll_interval)
     while waited + pause < EARLY_WINDOW_S and pause < poll_interval:

@@ -31,7 +31,7 @@ ACTION_URL = em_xml.job_href() + "?action=stop"
 
 def action(em, warnings, **wait):
     return ActionRun(em, WaitOptions(**wait), _clock.now(), noun="stop", sent="The job was asked to stop",
-                     not_sent="Nothing was sent", warn=warnings.append)
+                     not_sent="Nothing was sent", check_hint="look at the job.", warn=warnings.append)
 
 
 def job():

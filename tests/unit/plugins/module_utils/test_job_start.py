@@ -130,12 +130,42 @@ def test_check_mode_reports_a_change_and_sends_no_start(em, http, warnings, befo
 
 
 def test_wait_false_returns_the_running_task_handle_with_changed_true(em, http, warnings):
-    http.expect(find_job(), newest_session(old_run()), start())
+    http.expect(find_job(), newest_session(old_run()), start(), poll_task("Running", success=None, message=None))
     result = run(em, warnings, wait=False)
     assert (result["task"]["state"], result["task"]["href"]) == ("Running", em_xml.task_href())
     assert result["session"] is None
     assert "not waiting (wait: false)" in result["msg"]
+    assert "whether Enterprise Manager refuses it is not known" in result["msg"]
     assert result["changed"] is True, "the start was accepted, so something changed (documented: changed=true)"
+
+
+def test_wait_false_reports_a_start_that_em_has_already_confirmed(em, http, warnings):
+    http.expect(find_job(), newest_session(old_run()), start(), poll_task("Finished"))
+    result = run(em, warnings, wait=False)
+    assert result["changed"] is True
+    assert result["msg"] == "Job 'DB Backup' started (task task-1: %s); not waiting (wait: false)." % TRIGGERED
+
+
+def test_wait_false_and_a_concurrent_start_won_the_race_reports_the_running_job_unchanged(em, http, warnings):
+    # Regression: two runs at once with wait: false both said "accepted"; EM started the job once.
+    http.expect(find_job(), newest_session(old_run()), start(),
+                poll_task(success=False, message='Job "DB Backup" is already running.'),
+                newest_session(new_run()))
+    result = run(em, warnings, wait=False)
+    assert result["changed"] is False
+    assert result["session"]["id"] == NEW
+    assert "is already running (session %s, state Working) (Enterprise Manager refused this start" % NEW_NAME \
+        in result["msg"]
+
+
+def test_a_lost_task_poll_after_the_start_says_the_job_has_probably_started(em, http, warnings):
+    # Regression: the task polls ran out of retries and the module said only "connection refused".
+    http.expect(find_job(), newest_session(old_run()), start(),
+                [api_get(em_xml.task_href()).raises(rex.ConnectionError("Connection refused"))] * 12)
+    error = failure(em, warnings, VeeamEmError)
+    assert error.result["changed"] is True
+    assert "Enterprise Manager accepted the start (task task-1), but following its task failed" in str(error)
+    assert "veeam_em_job_info and include_last_session: true" in str(error)
 
 
 # -- wait_for: start -------------------------------------------------------------------------------------
@@ -155,11 +185,21 @@ def test_wait_for_start_waits_for_finished_not_operation_finished(em, http, warn
 
 def test_task_that_ends_with_success_false_is_a_refused_start_with_changed_false(em, http, warnings):
     http.expect(find_job(), newest_session(old_run()), start(),
-                poll_task(success=False, message="Job is disabled."))
+                poll_task(success=False, message="Job is disabled."), newest_session(old_run()))
     error = failure(em, warnings, VeeamEmTaskFailedError)
     assert "could not start job 'DB Backup': task task-1 ended with: Job is disabled." in str(error)
     assert error.result["changed"] is False
     assert (error.result["task"]["success"], error.result["task"]["message"]) == (False, "Job is disabled.")
+
+
+def test_a_start_refused_because_a_concurrent_run_began_says_the_job_is_running(em, http, warnings):
+    # Regression: with wait: true a refusal caused by a concurrent start read "could not start".
+    http.expect(find_job(), newest_session(old_run()), start(),
+                poll_task(success=False, message='Job "DB Backup" is already running.'), newest_session(new_run()))
+    result = run(em, warnings)
+    assert result["changed"] is False
+    assert result["msg"].startswith("Job 'DB Backup' is already running (session %s" % NEW_NAME)
+    assert "it was not started again." in result["msg"]
 
 
 def test_backup_copy_job_is_started_through_sync(em, http, warnings):
@@ -331,6 +371,39 @@ def test_lost_start_answer_and_the_run_appears_a_moment_later(em, http, warnings
     assert clock.sleeps == [0.5, 1.0]
 
 
+def test_lost_start_answer_and_a_failed_re_read_is_a_transient_poll_not_an_unchanged_failure(em, http, warnings):
+    # Regression: the start's answer was lost and one re-read got a 500; 0.1.0 reported changed=false although
+    # the simulator had counted one start. A passing error during the re-reads is tolerated like any poll.
+    http.expect(find_job(), newest_session(old_run()), api_post(START_URL).reply(503, b""),
+                api_get(em_xml.query_url("BackupJobSession", 'JobUid=="%s"' % em_xml.JOB_UID, sort_desc="CreationTime",
+                                         page_size=1)).reply(500, em_xml.error("Database busy", 500)),
+                newest_session(new_run()))
+    result = run(em, warnings)
+    assert (result["changed"], result["session"]["id"]) == (True, NEW)
+
+
+def test_lost_start_answer_and_unreadable_state_fails_as_changed_and_says_how_to_check(em, http, warnings):
+    busy = api_get(em_xml.query_url("BackupJobSession", 'JobUid=="%s"' % em_xml.JOB_UID, sort_desc="CreationTime",
+                                    page_size=1)).reply(500, em_xml.error("Database busy", 500))
+    http.expect(find_job(), newest_session(old_run()), api_post(START_URL).reply(503, b""), [busy] * 7)
+    error = failure(em, warnings, VeeamEmError)
+    assert error.result["changed"] is True, "unknown means: may have started"
+    assert "it is not known whether Enterprise Manager carried it out" in str(error)
+    assert "The start may have taken effect: check with seedops.veeam_em.veeam_em_job_info" in str(error)
+    assert http.methods.count("POST") == 2  # the logon and the one start
+
+
+def test_the_start_is_not_sent_once_the_wait_budget_is_used_up(em, http, warnings, clock):
+    # Regression: with 3 s of latency before the start and timeout: 2, 0.1.0 started the job, then timed out.
+    http.expect(find_job(), newest_session(old_run()))
+    started = _clock.now()
+    clock.advance(3)
+    error = pytest.raises(VeeamEmWaitTimeout, JobStart(em, JobSelector("DB Backup"), WaitOptions(timeout=2), started,
+                                                      warn=warnings.append).run).value
+    assert error.result["changed"] is False
+    assert "before the start request could be sent, so nothing was sent and nothing changed" in str(error)
+
+
 @pytest.mark.parametrize("lost", LOST_POST)
 @pytest.mark.parametrize("before", [[old_run()], []], ids=["ran-before", "never-ran"])
 def test_lost_start_and_no_new_run_is_a_clear_error_without_change_or_second_post(em, http, warnings, clock, lost,
@@ -360,6 +433,8 @@ def test_accepted_start_with_an_unreadable_answer_still_reports_changed(em, http
                 api_post(START_URL).reply(202, b"Accepted", headers={"Content-Type": "text/plain"}))
     error = failure(em, warnings, VeeamEmFormatError)
     assert error.result["changed"] is True, "the start was accepted (202): rerunning would start the job twice"
+    assert "The start request was sent and Enterprise Manager accepted it, but its answer could not be read" in str(error)
+    assert "The start may have taken effect: check with" in str(error)
 
 
 def test_start_refused_with_403_is_raised_as_is_without_re_reading(em, http, warnings):
@@ -373,8 +448,8 @@ def test_start_refused_with_403_is_raised_as_is_without_re_reading(em, http, war
 # -- option checks (before anything is sent) ------------------------------------------------------------
 @pytest.mark.parametrize("options, text", [
     (dict(timeout=-1), "timeout must be 0 or more"),
-    (dict(poll_interval=0), "poll_interval must be a positive number"),
-    (dict(poll_interval=None), "poll_interval must be a positive number"),
+    (dict(poll_interval=0), "poll_interval must be a positive, finite number"),
+    (dict(poll_interval=None), "poll_interval must be a positive, finite number"),
     (dict(wait_for="end"), "wait_for must be start or completion"),
 ])
 def test_wait_option_checks_refuse_bad_options(options, text):

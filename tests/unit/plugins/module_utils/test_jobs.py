@@ -16,6 +16,7 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
 )
 from ansible_collections.seedops.veeam_em.plugins.module_utils._jobs import (
     Job,
+    JobSelector,
     find_jobs,
     find_one_job,
     job_to_dict,
@@ -186,6 +187,23 @@ def test_not_found_by_id_names_the_id(em, http):
     with pytest.raises(VeeamEmNotFoundError) as caught:
         find_one_job(em, job_id=em_xml.JOB_UID)
     assert "No job with id %s" % em_xml.JOB_GUID in str(caught.value)
+    # Regression: 0.1.0 told a user who gave an id that "Job names are case-sensitive".
+    assert "case-sensitive" not in str(caught.value)
+
+
+def test_a_huge_name_is_not_repeated_whole_in_the_not_found_message(em, http):
+    name = "N" * 100000
+    http.expect(job_query('Name=="%s"' % name).reply(200, em_xml.empty_page()))
+    with pytest.raises(VeeamEmNotFoundError) as caught:
+        find_one_job(em, name=name)
+    assert len(str(caught.value)) < 1000
+
+
+@pytest.mark.parametrize("options", [dict(name=""), dict(name=" \t"), dict(job_id=""), dict(backup_server="")])
+def test_the_selector_refuses_empty_values_before_anything_is_sent(options):
+    # Regression: name: "" listed every job in job_info and picked the only job in job_start.
+    with pytest.raises(VeeamEmInputError, match="is empty"):
+        JobSelector(**options)
 
 
 def test_job_types_are_or_ed_and_checked_again(em, http):

@@ -15,6 +15,7 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     VeeamEmNotFoundError,
 )
 from ansible_collections.seedops.veeam_em.plugins.module_utils._session import EmSession
+from ansible_collections.seedops.veeam_em.plugins.module_utils._transport import Transport
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils import em_calls, em_xml
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils.em_calls import api_get, api_post
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils.framework import DELETE, GET, POST
@@ -245,3 +246,38 @@ def test_a_spurious_401_deletes_the_live_session_with_its_own_token_before_loggi
     with new_session() as em:
         em.get(JOB_URL)
     assert (em.generation, em.logoffs) == (2, 1)
+
+
+# -- the link rule: a link is trusted for its path and query only ------------------------------------------
+FOREIGN = "http://em-internal.corp:9399"
+
+
+def foreign(document):
+    """The document as EM behind a TLS-offloading proxy, or under its own host name, writes it."""
+    return document.replace(em_xml.EM.encode(), FOREIGN.encode())
+
+
+def test_every_link_is_re_based_onto_the_configured_origin_so_credentials_never_leave_it(http):
+    # Regression: 0.1.0 posted Basic auth in clear text to an http:// Create link of a fake entry point.
+    session = em_xml.logon_session()
+    http.expect(
+        GET(em_xml.API).reply(200, foreign(em_xml.entry_point())),
+        POST(em_xml.API + "sessionMngr/?v=latest").expect_header("Authorization", em_calls.basic())
+        .reply(201, foreign(session), headers={"X-RestSvcSessionId": em_xml.TOKEN}),
+        api_get(JOB_URL).reply(200, foreign(em_xml.job_doc())),
+        em_calls.logoff(),
+    )
+    with new_session() as em:
+        job_list = em.link("Down", "JobList")["href"]
+        assert job_list.startswith(FOREIGN), "the link itself is kept as EM wrote it"
+        assert em.get(FOREIGN + "/api/jobs/" + em_xml.JOB_GUID + "?format=Entity").get("Name") == "DB Backup"
+    assert all(sent.url.startswith(em_xml.EM + "/") for sent in http.sent)
+
+
+def test_the_transport_refuses_credentials_for_another_origin_as_a_second_guard(http):
+    transport = Transport(origin=em_xml.API)
+    with pytest.raises(VeeamEmFormatError, match="Refused to send credentials to http://em-internal.corp:9399"):
+        transport.request("GET", FOREIGN + "/api/jobs", token=em_xml.TOKEN)
+    with pytest.raises(VeeamEmFormatError, match="only https://em.example:9398"):
+        transport.request("POST", FOREIGN + "/api/sessionMngr/", auth=("u", "p"))
+    assert http.sent == []

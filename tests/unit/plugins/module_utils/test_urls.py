@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmInputError
-from ansible_collections.seedops.veeam_em.plugins.module_utils._urls import normalize_url
+from ansible_collections.seedops.veeam_em.plugins.module_utils._urls import normalize_url, rebase, shorten
 
 
 # -- normalize_url ---------------------------------------------------------------------------------------
@@ -53,3 +53,28 @@ def test_normalize_url_refuses_with_a_reason_and_never_shows_the_password(url, e
         normalize_url(url)
     assert expected_text in str(caught.value)
     assert "S3cretPW" not in str(caught.value)
+
+
+@pytest.mark.parametrize("href, expected", [
+    ("https://em01:9398/api/jobs/1", "https://em.example:9398/api/jobs/1"),
+    ("http://10.0.0.5:9399/api/sessionMngr/?v=latest", "https://em.example:9398/api/sessionMngr/?v=latest"),
+    ("https://EM01.corp/api/query?type=Job&filter=Name%3D%3D%22a%22",
+     "https://em.example:9398/api/query?type=Job&filter=Name%3D%3D%22a%22"),
+    ("/api/tasks/task-1", "https://em.example:9398/api/tasks/task-1"),
+    ("tasks/task-1", "https://em.example:9398/api/tasks/task-1"),
+    ("https://user:pw@evil.example/api/x#frag", "https://em.example:9398/api/x"),
+])
+def test_rebase_keeps_ems_path_and_query_on_the_configured_origin(href, expected):
+    assert rebase("https://em.example:9398/api/", href) == expected
+
+
+def test_shorten_bounds_what_a_message_repeats():
+    assert shorten("abc") == "abc"
+    long_name = "x" * 100000
+    assert shorten(long_name) == "x" * 200 + "...(100000 characters)"
+
+
+def test_a_huge_url_is_not_repeated_whole_in_the_message():
+    with pytest.raises(VeeamEmInputError) as caught:
+        normalize_url("https://em01/" + "a" * 100000)
+    assert len(str(caught.value)) < 1000

@@ -60,8 +60,10 @@ EARLY_PAUSES = [0.5] + [1.0] * 9
     (30, EARLY_PAUSES + [30, 30, 30]),
     (2.0, EARLY_PAUSES + [2.0, 2.0, 2.0]),
     (1.0, [0.5] + [1.0] * 12),
-    (0.5, [0.5] * 13),
-    (0.3, [0.3] * 13),
+    # Below the floor of 1 s: the first poll after 0.5 s, then one a second (0.001 once sent ~1,500 polls in 3 s).
+    (0.5, [0.5] + [1.0] * 12),
+    (0.3, [0.5] + [1.0] * 12),
+    (0.001, [0.5] + [1.0] * 12),
 ])
 def test_delays_start_early_and_never_exceed_poll_interval(poll_interval, expected):
     assert list(itertools.islice(delays(poll_interval), 13)) == expected

@@ -113,12 +113,24 @@ def test_check_mode_sends_no_start(monkeypatch, http):
 @pytest.mark.parametrize("args, text", [
     (dict(name="DB Backup", id=em_xml.JOB_GUID), "mutually exclusive"),
     (dict(), "one of the following is required: name, id"),
-    (dict(name="DB Backup", poll_interval=0), "poll_interval must be a positive number"),
+    (dict(name="DB Backup", poll_interval=0), "poll_interval must be a positive, finite number"),
     (dict(id="42"), "is not a job id"),
-    (dict(name="DB Backup", request_timeout=0), "request_timeout must be a positive number"),
+    (dict(name="DB Backup", request_timeout=0), "request_timeout must be a number of seconds above 0"),
     (dict(name="DB Backup", request_timeout=None), "request_timeout"),
     (dict(name="DB Backup", url="https://em01/api/v2"), "has the path '/api/v2'"),
     (dict(name="DB Backup", url="https://admin:pw@em01"), "must not contain credentials"),
+    # Regressions found by a hostile first use of 0.1.0 (issue "Defects found by a hostile first use"):
+    (dict(name=""), "name is empty: give the exact job name"),
+    (dict(name="   "), "name is empty (only white space)"),
+    (dict(id=" "), "id is empty (only white space)"),
+    (dict(name="DB Backup", backup_server=""), "backup_server is empty"),
+    (dict(name="DB Backup", poll_interval=float("nan")), "poll_interval must be a positive, finite number"),
+    (dict(name="DB Backup", poll_interval=float("inf")), "poll_interval must be a positive, finite number"),
+    (dict(name="DB Backup", request_timeout=float("nan")), "request_timeout must be a number of seconds above 0"),
+    (dict(name="DB Backup", request_timeout=float("inf")), "request_timeout must be a number of seconds above 0"),
+    (dict(name="DB Backup", request_timeout=86400), "at most 3600"),
+    (dict(name="DB Backup", url="https://em01:0"), "has port 0"),
+    (dict(name="DB Backup", url="https://em 01:9398"), "has white space in its host name"),
 ])
 def test_bad_options_fail_before_any_request(monkeypatch, http, args, text):
     outcome = run_module(monkeypatch, module, dict(CONNECTION, **args))
