@@ -26,6 +26,18 @@ JOB_TYPES = ("Backup", "Replica", "BackupCopy", "ImmediateBackupCopy")
 JOB_UID_PREFIX = "urn:veeam:Job:"
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
+# The typed fields of a job's details, from the docs' tables: jobscheduleoptions.md (Boolean, Int64 and the
+# repeated Days, Months and Day of a continuous schedule), jobinfo.md (Boolean, Int, Int64),
+# get_jobs_id_includes_id.md (ObjectInJob Order: Int) and simple_and_gfs_retention_policies.md.
+JOB_DETAILS_SCHEMA = _xml.Schema(
+    booleans=("Enabled", "WaitForBackupCompletion", "RetrySpecified", "BackupLogsEnabled", "IsCopyOnly",
+              "ProxyAutoSelect", "UseDbBackupRetention", "UsePersistentGuestAgent"),
+    integers=("RetryTimes", "RetryTimeout", "BackupCompetitionWaitingPeriodMin", "FullPeriod", "RetainCycles",
+              "RetainDaysToKeep", "RetentionPeriod", "RetainDays", "ArchivedLogsMaxAgeHours", "ArchivedLogsMaxSizeMb",
+              "BackupLogsFrequencyMin", "BackupScope", "Order"),
+    lists=("Days", "Months", "Day"),
+)
+
 ROLE_HINT = ("Enterprise Manager gives access to jobs to the Portal Administrator role only; a Portal User or "
              "Restore Operator account can neither list nor start jobs. Use an account with the Portal "
              "Administrator role.")
@@ -76,10 +88,10 @@ def job_to_dict(element, details=False):
     }
     if details:
         options = _xml.child(element, "JobScheduleOptions")
-        data["schedule"] = _xml.element_to_dict(options) if options is not None else None
+        data["schedule"] = _xml.element_to_dict(options, JOB_DETAILS_SCHEMA) if options is not None else None
         info = _xml.child(element, "JobInfo")
         includes = _xml.descendants(info, "ObjectInJob") if info is not None else []
-        data["includes"] = [_xml.element_to_dict(item) for item in includes]
+        data["includes"] = [_xml.element_to_dict(item, JOB_DETAILS_SCHEMA) for item in includes]
     return data
 
 

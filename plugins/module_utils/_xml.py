@@ -222,59 +222,73 @@ def snake_case(name):
 _INTEGER = re.compile(r"^-?\d{1,18}$")
 
 
-def scalar(text):
-    """Convert an XML text value: true/false -> bool, integers -> int, empty -> None, else the string."""
-    if text is None:
-        return None
-    text = text.strip()
-    if text == "":
-        return None
-    if text == "true":
-        return True
-    if text == "false":
-        return False
-    if _INTEGER.match(text):
-        return int(text)
-    return text
+class Schema(object):
+    """Which element (or attribute) names hold booleans, integers, or may repeat, as the docs define them.
+
+    Values are converted by the documented type of their field, never by the look of the text: a VM named
+    "007" stays "007". A field the schema does not name stays text, and a field that may occur several times
+    is always a list, also when it occurs once.
+    """
+
+    def __init__(self, booleans=(), integers=(), lists=()):
+        self.booleans = frozenset(booleans)
+        self.integers = frozenset(integers)
+        self.lists = frozenset(lists)
+
+    def convert(self, name, text):
+        if text is None or not text.strip():
+            return None
+        if name in self.booleans:
+            return to_bool(text)
+        if name in self.integers:
+            return to_int(text)
+        return text
+
+
+TEXT_ONLY = Schema()
 
 
 def to_bool(text):
-    value = scalar(text)
-    return value if isinstance(value, bool) else None
+    """A boolean as EM writes it (true or false); anything else is None."""
+    value = (text or "").strip().lower()
+    return {"true": True, "false": False}.get(value)
 
 
 def to_int(text):
-    value = scalar(text)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    value = (text or "").strip()
+    return int(value) if _INTEGER.match(value) else None
 
 
-def element_to_dict(element):
-    """Convert any element into plain data with snake_case keys.
+def element_to_dict(element, schema=TEXT_ONLY):
+    """Convert any element into plain data with snake_case keys, typed by ``schema``.
 
     Attributes and child elements both become keys; repeated children become lists; a leaf becomes its
-    scalar value. ``Links`` are dropped (they are URLs for the client, not data for the user).
+    value. ``Links`` are dropped (they are URLs for the client, not data for the user).
     """
     result = {}
     for key, value in element.attrib.items():
         if key in ("Href", "Type"):
             continue
-        result[snake_case(key.rsplit("}", 1)[-1])] = scalar(value)
+        name = key.rsplit("}", 1)[-1]
+        result[snake_case(name)] = schema.convert(name, value)
     grouped = {}
+    names = {}
     for item in element:
         name = local_name(item)
         if name and name != "Links":
-            grouped.setdefault(snake_case(name), []).append(_node_value(item))
+            grouped.setdefault(snake_case(name), []).append(_node_value(item, name, schema))
+            names[snake_case(name)] = name
     for key, values in grouped.items():
-        result[key] = values[0] if len(values) == 1 else values
+        result[key] = values if (len(values) > 1 or names[key] in schema.lists) else values[0]
     return result
 
 
-def _node_value(item):
+def _node_value(item, name, schema):
     if not len(item) and not item.attrib:
-        return scalar(item.text)
-    value = element_to_dict(item)
-    if not len(item) and scalar(item.text) is not None:
-        value["value"] = scalar(item.text)
+        return schema.convert(name, item.text)
+    value = element_to_dict(item, schema)
+    if not len(item) and schema.convert(name, item.text) is not None:
+        value["value"] = schema.convert(name, item.text)
     return value
 
 

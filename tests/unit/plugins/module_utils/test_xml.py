@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils import _xml
+from ansible_collections.seedops.veeam_em.plugins.module_utils._jobs import JOB_DETAILS_SCHEMA
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmFormatError
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils import em_xml
 
@@ -187,9 +188,9 @@ def test_child_helpers():
 
 
 # -- element_to_dict -------------------------------------------------------------------------------------
-def test_element_to_dict_of_schedule_options():
+def test_element_to_dict_of_schedule_options_types_by_the_documented_schema():
     element = etree.fromstring(em_xml.SCHEDULE_OPTIONS.encode())
-    assert _xml.element_to_dict(element) == {
+    assert _xml.element_to_dict(element, JOB_DETAILS_SCHEMA) == {
         "standart": {
             "retry_options": {"retry_times": 3, "retry_timeout": 10, "retry_specified": True},
             "wait_for_backup_completion": True,
@@ -199,7 +200,7 @@ def test_element_to_dict_of_schedule_options():
                 "kind": "Everyday",
                 "days": ["Sunday", "Monday"],
                 "time": "18:00:00.0000000+01:00",
-                "time_offset_utc": 1,
+                "time_offset_utc": "1",  # a TimeSpan in jobscheduleoptions.md, not a number
             },
             "options_monthly": {"enabled": False, "time": "22:00:00.0000000+01:00"},
             "options_daisy_chaining": {"enabled": False, "previous_job_uid": None},
@@ -212,17 +213,31 @@ def test_element_to_dict_drops_links_href_and_type_but_keeps_other_attributes():
         ('<ObjectInJob xmlns="%s" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" Type="ObjectInJob" '
          'Href="https://em/x" xsi:nil="false"><Links><Link Rel="Delete" Href="d"/></Links>'
          "<Name>sql01</Name><Order>0</Order></ObjectInJob>" % em_xml.NAMESPACE).encode())
-    assert _xml.element_to_dict(element) == {"nil": False, "name": "sql01", "order": 0}
+    assert _xml.element_to_dict(element, JOB_DETAILS_SCHEMA) == {"nil": "false", "name": "sql01", "order": 0}
 
 
 def test_element_to_dict_leaf_with_attributes_keeps_its_text_as_value():
     element = etree.fromstring(b'<R><Size Unit="GB">12</Size><Flag Enabled="true"/></R>')
-    assert _xml.element_to_dict(element) == {"size": {"unit": "GB", "value": 12}, "flag": {"enabled": True}}
+    schema = _xml.Schema(booleans=("Enabled",), integers=("Size",))
+    assert _xml.element_to_dict(element, schema) == {"size": {"unit": "GB", "value": 12}, "flag": {"enabled": True}}
+
+
+def test_element_to_dict_never_converts_by_the_look_of_the_text():
+    # Regression: a VM named "007" became 7, and any digits lost their leading zeros.
+    element = etree.fromstring(b"<ObjectInJob><Name>007</Name><DisplayName>true</DisplayName><Order>3</Order>"
+                               b"</ObjectInJob>")
+    assert _xml.element_to_dict(element, JOB_DETAILS_SCHEMA) == {"name": "007", "display_name": "true", "order": 3}
+    assert _xml.element_to_dict(element) == {"name": "007", "display_name": "true", "order": "3"}
+
+
+def test_a_field_that_may_repeat_is_a_list_also_when_it_occurs_once():
+    element = etree.fromstring(b'<OptionsDaily Enabled="true"><Days>Sunday</Days></OptionsDaily>')
+    assert _xml.element_to_dict(element, JOB_DETAILS_SCHEMA) == {"enabled": True, "days": ["Sunday"]}
 
 
 def test_element_to_dict_repeated_complex_children_become_a_list_of_dicts():
     element = etree.fromstring(em_xml.JOB_INFO.encode())
-    includes = _xml.element_to_dict(element)["backup_job_info"]["includes"]["object_in_job"]
+    includes = _xml.element_to_dict(element, JOB_DETAILS_SCHEMA)["backup_job_info"]["includes"]["object_in_job"]
     assert [item["name"] for item in includes] == ["sql01", "sql02"]
     assert includes[1] == {"object_in_job_id": "0493ea16-2222-4f00-9a0c-0c5e3a2b7d02",
                            "hierarchy_obj_ref": "urn:HyperV:Vm:d1444f74.sql02", "name": "sql02",
@@ -243,18 +258,6 @@ def test_element_to_dict_repeated_complex_children_become_a_list_of_dicts():
 ])
 def test_snake_case(name, expected):
     assert _xml.snake_case(name) == expected
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("true", True), ("false", False), (" true ", True), ("True", "True"),
-    ("0", 0), ("180", 180), ("-1", -1), ("123456789012345678", 123456789012345678),
-    ("1234567890123456789", "1234567890123456789"), ("1.5", "1.5"), ("12:00", "12:00"),
-    ("", None), ("  ", None), (None, None), ("Everyday", "Everyday"),
-])
-def test_scalar(text, expected):
-    value = _xml.scalar(text)
-    assert value == expected
-    assert type(value) is type(expected)
 
 
 @pytest.mark.parametrize("text, as_bool, as_int", [
