@@ -48,7 +48,7 @@ options:
     type: path
   request_timeout:
     description:
-      - Seconds to wait for the answer to one HTTP request.
+      - Seconds to wait for the answer to one HTTP request; above 0 and at most 3600.
       - This is not a wait budget for jobs; see O(seedops.veeam_em.veeam_em_job_start#module:timeout) for that.
     type: float
     default: 60

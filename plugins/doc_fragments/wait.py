@@ -23,6 +23,8 @@ options:
   timeout:
     description:
       - The whole wait budget in seconds, counted from the start of the module (logon included) to the awaited state.
+      - When the budget is used up before the action request would be sent, nothing is sent and the task fails
+        with C(changed=false).
       - This is not the limit of one HTTP request; that is O(request_timeout).
     type: int
     default: 900
@@ -31,6 +33,7 @@ options:
     description:
       - Seconds between two polls of the task or session. The first polls come sooner (after 0.5 s, then every second
         for the first 10 seconds of a wait) so that short tasks and short jobs return promptly.
+      - After the first poll there is at most one poll a second; a smaller value counts as 1.
     type: float
     default: 5
 """

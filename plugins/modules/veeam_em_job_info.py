@@ -195,7 +195,10 @@ jobs:
           description: The session's URL in the Enterprise Manager API.
           type: str
     schedule:
-      description: The job's schedule options (C(JobScheduleOptions) with snake_case keys); V(null) when EM has none.
+      description:
+        - The job's schedule options (C(JobScheduleOptions) with snake_case keys); V(null) when EM has none.
+        - Booleans and integers are typed as the Enterprise Manager documentation types them; every other value is text
+          (a name of digits keeps its leading zeros). Fields that may repeat (C(days), C(months)) are always lists.
       returned: when O(details=true)
       type: dict
     includes:

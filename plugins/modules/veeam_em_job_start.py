@@ -17,8 +17,10 @@ description:
   - Exactly one of O(name) and O(id) is required.
   - A job that is already running is not started again; the module reports that run with C(changed=false).
   - 'What each combination waits for and returns:'
-  - 'O(wait=false): returns right after Enterprise Manager accepted the start. RV(task) is the task handle
-    (state V(Running)), RV(session) is V(null), C(changed=true).'
+  - 'O(wait=false): returns right after Enterprise Manager accepted the start and one more look at the task. RV(task)
+    is the task handle (usually state V(Running)), RV(session) is V(null), C(changed=true). Whether Enterprise
+    Manager refuses the start later cannot be known then; if it already refused it because another run had begun,
+    C(changed=false) and RV(session) is that run.'
   - 'O(wait=true), O(wait_for=start) (the default): waits until the start task is V(Finished) (not merely
     V(OperationFinished), when Enterprise Manager has not yet collected the data). Fails if the task reports
     failure. RV(session) is V(null).'
@@ -118,8 +120,10 @@ msg:
   type: str
   sample: "Job 'DB Backup' ran: session DB Backup@2026-11-29 20:00:24.003406 ended with result Success."
 job:
-  description: The job, the same dict as an element of RV(seedops.veeam_em.veeam_em_job_info#module:jobs).
-  returned: when the job was found
+  description:
+    - The job, the same dict as an element of RV(seedops.veeam_em.veeam_em_job_info#module:jobs).
+    - V(null) when the job was not found (or the module failed before it looked).
+  returned: always
   type: dict
   contains:
     id:
