@@ -27,4 +27,27 @@ options:
       - Name of the backup server that owns the job, as Enterprise Manager shows it (compared without regard to case).
       - Chooses between jobs of the same name on several backup servers.
     type: str
+  kind:
+    description:
+      - Only jobs of these kinds; all kinds by default.
+      - V(vm) are the backup, replica and backup copy jobs of virtual machines (C(/jobs) in Enterprise Manager),
+        V(agent) the Veeam Agent backup jobs of computers (C(/agents/jobs)), V(file_share) the file share backup jobs
+        (C(/nas/jobs)).
+      - Chooses between jobs of the same name of different kinds.
+    type: list
+    elements: str
+    choices: [vm, agent, file_share]
+"""
+
+    # job_type: the modules that select several jobs, or list them.
+    JOB_TYPE = r"""
+options:
+  job_type:
+    description:
+      - Only jobs of these types, as Enterprise Manager names them (RV(jobs[].job_type)).
+      - V(Backup), V(Replica), V(BackupCopy) and V(ImmediateBackupCopy) are of kind V(vm), V(AgentBackup) of kind
+        V(agent), V(NasBackup) of kind V(file_share).
+    type: list
+    elements: str
+    choices: [Backup, Replica, BackupCopy, ImmediateBackupCopy, AgentBackup, NasBackup]
 """

@@ -10,7 +10,7 @@ Twins: each group is documented by exactly one doc fragment; change both togethe
 (tests/unit/plugins/module_utils/test_argspec.py compares them):
 
 - connection_argument_spec: plugins/doc_fragments/connection.py
-- job_selector_argument_spec: plugins/doc_fragments/job_selector.py
+- job_selector_argument_spec: plugins/doc_fragments/job_selector.py (DOCUMENTATION; with job_type, also JOB_TYPE)
 - wait_argument_spec: plugins/doc_fragments/wait.py (DOCUMENTATION; with wait_for, also WAIT_FOR)
 """
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.seedops.veeam_em.plugins.module_utils._job_kinds import JOB_TYPES, KIND_NAMES
 from ansible_collections.seedops.veeam_em.plugins.module_utils._session import API_VERSIONS
 from ansible_collections.seedops.veeam_em.plugins.module_utils._waiter import WAIT_FOR_CHOICES, WAIT_FOR_START
 
@@ -34,12 +35,16 @@ def connection_argument_spec():
     )
 
 
-def job_selector_argument_spec():
-    return dict(
+def job_selector_argument_spec(job_type=False):
+    spec = dict(
         name=dict(type="str"),
         id=dict(type="str"),
         backup_server=dict(type="str"),
+        kind=dict(type="list", elements="str", choices=list(KIND_NAMES)),
     )
+    if job_type:
+        spec["job_type"] = dict(type="list", elements="str", choices=list(JOB_TYPES))
+    return spec
 
 
 def wait_argument_spec(wait_for=True):

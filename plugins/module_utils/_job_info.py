@@ -10,11 +10,11 @@ Internal to the seedops.veeam_em collection: not a public API, may change withou
 from __future__ import annotations
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils._job_sessions import latest_sessions
-from ansible_collections.seedops.veeam_em.plugins.module_utils._jobs import JobSelector
+from ansible_collections.seedops.veeam_em.plugins.module_utils._job_selector import JobSelector
 
 
 def read_jobs(em, selector, params):
-    jobs = selector.find_all(em, job_types=params["job_type"], details=params["details"])
+    jobs = selector.find_all(em, details=params["details"])
     if params["include_last_session"]:
         newest = latest_sessions(em, jobs)
         for job in jobs:

@@ -120,3 +120,24 @@ def _scan(em, session_type, query_filter, wanted, newest):
 
 def get_session(em, href):
     return JobSession(em.get(href))
+
+
+def session_type_of(session):
+    """The query type of a session, from its UID (urn:veeam:BackupJobSession:<guid>)."""
+    parts = (session.uid or "").split(":")
+    return parts[2] if len(parts) == 4 else DEFAULT_SESSION_TYPE
+
+
+def get_sessions_by_uid(em, sessions):
+    """{uid: fresh JobSession} for known sessions, in bulk: one query per UIDS_PER_QUERY sessions of a type."""
+    by_type = {}
+    for session in sessions:
+        by_type.setdefault(session_type_of(session), set()).add(session.uid)
+    fresh = {}
+    for session_type, uids in sorted(by_type.items()):
+        ordered = sorted(uids)
+        for start in range(0, len(ordered), UIDS_PER_QUERY):
+            for element in iter_query(em, session_type, session_type, filter_any("UID", ordered[start:start + UIDS_PER_QUERY])):
+                session = JobSession(element)
+                fresh[session.uid] = session
+    return fresh

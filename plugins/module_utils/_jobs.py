@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, seedops
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Jobs: look-up through the query service or the JobList link, and the job dict users see.
+"""Jobs of every kind: look-up through the query service or the JobList link, and the job dict users see.
 
 Internal to the seedops.veeam_em collection: not a public API, may change without notice.
 """
@@ -17,14 +17,16 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     VeeamEmNotFoundError,
     VeeamEmPermissionError,
 )
-from ansible_collections.seedops.veeam_em.plugins.module_utils._query import filter_all, filter_any, query
+from ansible_collections.seedops.veeam_em.plugins.module_utils._job_kinds import VM, kinds_named
+from ansible_collections.seedops.veeam_em.plugins.module_utils._query import filter_all, filter_any, iter_query
 from ansible_collections.seedops.veeam_em.plugins.module_utils._resource import Resource
 from ansible_collections.seedops.veeam_em.plugins.module_utils._urls import shorten
 from ansible_collections.seedops.veeam_em.plugins.module_utils import _xml
 
-JOB_TYPES = ("Backup", "Replica", "BackupCopy", "ImmediateBackupCopy")
-JOB_UID_PREFIX = "urn:veeam:Job:"
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UID = re.compile(r"^urn:veeam:[A-Za-z]*Job:", re.IGNORECASE)
+# Job UIDs OR-ed in one query: keeps the URL well below common 8 KiB limits (a UID term is ~60 bytes).
+UIDS_PER_QUERY = 40
 
 # The typed fields of a job's details, from the docs' tables: jobscheduleoptions.md (Boolean, Int64 and the
 # repeated Days, Months and Day of a continuous schedule), jobinfo.md (Boolean, Int, Int64),
@@ -44,10 +46,11 @@ ROLE_HINT = ("Enterprise Manager gives access to jobs to the Portal Administrato
 
 
 def normalize_job_id(value):
-    """Accept a job GUID or its UID urn:veeam:Job:<GUID>; return the bare GUID in lower case."""
+    """Accept a job GUID or its UID (urn:veeam:Job:<GUID>, urn:veeam:NasJob:<GUID> ...); return the GUID in lower case."""
     text = (value or "").strip()
-    if text.lower().startswith(JOB_UID_PREFIX.lower()):
-        text = text[len(JOB_UID_PREFIX):]
+    match = _UID.match(text)
+    if match:
+        text = text[match.end():]
     if not _GUID.match(text):
         raise VeeamEmInputError("id %r is not a job id: give the job's GUID (e.g. "
                                 "5658281f-625e-4627-89dd-d2a0c48be99e) or its UID urn:veeam:Job:<GUID>." % shorten(value))
@@ -55,10 +58,11 @@ def normalize_job_id(value):
 
 
 class Job(Resource):
-    """A job entity: the user-facing dict and the links the client walks."""
+    """A job entity of one kind: the user-facing dict and the links the client walks."""
 
-    def __init__(self, element, details=False, keep_links=True):
-        super(Job, self).__init__(element, job_to_dict(element, details), keep_links)
+    def __init__(self, element, details=False, keep_links=True, kind=VM):
+        super(Job, self).__init__(element, job_to_dict(element, details, kind), keep_links)
+        self.kind = kind
 
     @property
     def job_type(self):
@@ -69,14 +73,15 @@ class Job(Resource):
         return self.action_link("Start", "Sync")
 
 
-def job_to_dict(element, details=False):
+def job_to_dict(element, details=False, kind=VM):
     uid = element.get("UID")
     server = _xml.find_link(element, "Up", "BackupServerReference") or {}
     data = {
         "id": _xml.id_from_uid(uid) or _xml.id_from_href(element.get("Href")),
         "uid": uid,
         "name": element.get("Name"),
-        "job_type": _xml.child_text(element, "JobType"),
+        "kind": kind.name,
+        "job_type": _xml.child_text(element, "JobType") or kind.default_job_type,
         "platform": _xml.child_text(element, "Platform"),
         "description": _xml.child_text(element, "Description", ""),
         "backup_server": server.get("name"),
@@ -102,31 +107,51 @@ def _with_role_hint(error):
                                   status=error.status, server_message=error.server_message)
 
 
-def find_jobs(em, name=None, job_id=None, backup_server=None, job_types=None, details=False):
-    """The jobs matching every given criterion (an empty list when none does).
+def find_jobs(em, name=None, job_id=None, backup_server=None, job_types=None, kinds=None, details=False):
+    """The jobs of the given kinds (all by default) matching every given criterion (an empty list when none does).
 
-    With any criterion the query service filters on the server, so the number of requests does not grow
-    with the number of jobs; EM compares names case-insensitively, so exact matching is done here too.
-    Without criteria the whole JobList is streamed in one request.
+    With any criterion the query service filters on the server: one filtered query per kind, so the number of
+    requests does not grow with the number of jobs. EM compares names case-insensitively, so exact matching is
+    done here too. Without criteria a kind that has a list link (VM jobs' JobList) is streamed in one request.
     """
     job_types = list(job_types or [])
+    jobs = []
     try:
-        if not (name or job_id or backup_server or job_types):
-            return _list_all(em, details)
-        query_filter = filter_all(
-            "UID==%s" % _quote_uid(job_id) if job_id else None,
-            filter_any("Name", [name]) if name else None,
-            filter_any("BackupServerName", [backup_server]) if backup_server else None,
-            filter_any("JobType", job_types) if job_types else None,
-        )
-        jobs = [Job(element, details) for element in query(em, "Job", "Job", query_filter)]
+        for kind in kinds_named(kinds):
+            if job_types and not set(job_types) & set(kind.job_types):
+                continue
+            if not (name or job_id or backup_server or job_types) and kind.list_link:
+                jobs.extend(_list_all(em, kind, details))
+                continue
+            kind_types = [job_type for job_type in job_types if job_type in kind.job_types]
+            query_filter = filter_all(
+                filter_any("UID", [prefix + normalize_job_id(job_id) for prefix in kind.uid_prefixes]) if job_id else None,
+                filter_any("Name", [name]) if name else None,
+                filter_any("BackupServerName", [backup_server]) if backup_server else None,
+                filter_any("JobType", kind_types) if kind_types and kind.job_type_filter else None,
+            )
+            jobs.extend(_query_kind(em, kind, query_filter, details))
     except VeeamEmPermissionError as error:
         raise _with_role_hint(error)
     return [job for job in jobs if _matches(job, name, job_id, backup_server, job_types)]
 
 
-def _quote_uid(job_id):
-    return '"%s%s"' % (JOB_UID_PREFIX, normalize_job_id(job_id))
+def find_jobs_by_uid(em, jobs):
+    """The current state of known jobs, in bulk: one query per UIDS_PER_QUERY jobs of a kind."""
+    fresh = []
+    by_kind = {}
+    for job in jobs:
+        by_kind.setdefault(job.kind.name, (job.kind, []))[1].append(job.uid)
+    for kind, uids in by_kind.values():
+        ordered = sorted(set(uids))
+        for start in range(0, len(ordered), UIDS_PER_QUERY):
+            fresh.extend(_query_kind(em, kind, filter_any("UID", ordered[start:start + UIDS_PER_QUERY]), False))
+    return fresh
+
+
+def _query_kind(em, kind, query_filter, details):
+    return [Job(element, details, kind=kind)
+            for element in iter_query(em, kind.query_type, kind.entity_names, query_filter)]
 
 
 def _matches(job, name, job_id, backup_server, job_types):
@@ -143,18 +168,19 @@ def _matches(job, name, job_id, backup_server, job_types):
     return True
 
 
-def _list_all(em, details):
-    link = em.link("Down", "JobList")
+def _list_all(em, kind, details):
+    link = em.link(*kind.list_link)
     if link is None:
         raise VeeamEmPermissionError("The logon session of \"%s\" offers no job list. %s" % (em.username, ROLE_HINT))
     jobs = []
-    em.stream(link["href"], ("Job",), lambda element: jobs.append(Job(element, details, keep_links=False)))
+    em.stream(link["href"], kind.entity_names,
+              lambda element: jobs.append(Job(element, details, keep_links=False, kind=kind)))
     return jobs
 
 
-def find_one_job(em, name=None, job_id=None, backup_server=None):
+def find_one_job(em, name=None, job_id=None, backup_server=None, kinds=None):
     """Exactly one job, or a typed error that tells the user how to be more precise."""
-    jobs = find_jobs(em, name=name, job_id=job_id, backup_server=backup_server)
+    jobs = find_jobs(em, name=name, job_id=job_id, backup_server=backup_server, kinds=kinds)
     where = " on backup server %r" % shorten(backup_server) if backup_server else ""
     if not jobs:
         if name:
@@ -163,39 +189,9 @@ def find_one_job(em, name=None, job_id=None, backup_server=None):
         raise VeeamEmNotFoundError("No job with id %s%s on Enterprise Manager %s; veeam_em_job_info lists the jobs "
                                    "with their ids." % (normalize_job_id(job_id), where, em.api_root))
     if len(jobs) > 1:
-        servers = ", ".join(sorted("%s (id %s)" % (job.data["backup_server"], job.data["id"]) for job in jobs))
+        candidates = ", ".join(sorted("%s job on %s (id %s)" % (job.kind.name, job.data["backup_server"], job.data["id"])
+                                      for job in jobs))
         raise VeeamEmAmbiguousError(
-            "%d jobs are named %r%s, on these backup servers: %s. Set backup_server, or give the job's id."
-            % (len(jobs), shorten(name), where, servers))
+            "%d jobs are named %r%s: %s. Set backup_server or kind, or give the job's id."
+            % (len(jobs), shorten(name), where, candidates))
     return jobs[0]
-
-
-_WHAT = {"name": "job name", "id": "job id (GUID or UID)", "backup_server": "backup server name"}
-
-
-class JobSelector(object):
-    """The shared job selector options (``name``, ``id``, ``backup_server``), checked before anything is sent."""
-
-    def __init__(self, name=None, job_id=None, backup_server=None):
-        for option, value in (("name", name), ("id", job_id), ("backup_server", backup_server)):
-            # An empty variable is a common mistake; EM would read an empty filter as "match everything".
-            if value is not None and not value.strip():
-                raise VeeamEmInputError(
-                    "%s is empty%s: give the exact %s, or leave the option out (an empty value would match every "
-                    "job)." % (option, "" if value == "" else " (only white space)", _WHAT[option]))
-        if job_id is not None:
-            normalize_job_id(job_id)
-        self.name = name
-        self.job_id = job_id
-        self.backup_server = backup_server
-
-    @classmethod
-    def from_params(cls, params):
-        return cls(params.get("name"), params.get("id"), params.get("backup_server"))
-
-    def find_one(self, em):
-        return find_one_job(em, name=self.name, job_id=self.job_id, backup_server=self.backup_server)
-
-    def find_all(self, em, job_types=None, details=False):
-        return find_jobs(em, name=self.name, job_id=self.job_id, backup_server=self.backup_server,
-                         job_types=job_types, details=details)

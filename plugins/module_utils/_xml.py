@@ -180,8 +180,10 @@ def child_text(element, name, default=None):
     return found.text.strip()
 
 
-def descendants(element, name):
-    return [item for item in element.iter() if local_name(item) == name]
+def descendants(element, names):
+    """The elements below ``element`` (itself included) whose local name is ``names`` (a name or a tuple of names)."""
+    wanted = (names,) if isinstance(names, str) else tuple(names)
+    return [item for item in element.iter() if local_name(item) in wanted]
 
 
 def links(element):

@@ -8,29 +8,26 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: veeam_em_job_info
-short_description: List Veeam backup, replica and backup copy jobs through Enterprise Manager
+short_description: List Veeam jobs of every kind (VM, Veeam Agent, file share) through Enterprise Manager
 version_added: 0.1.0
 description:
-  - Returns the jobs that Veeam Backup Enterprise Manager knows on all its backup servers, optionally narrowed by
-    name, id, backup server or job type, with their newest session and their schedule and objects on request.
+  - Returns the jobs that Veeam Backup Enterprise Manager knows on all its backup servers (VM backup, replica and
+    backup copy jobs, Veeam Agent backup jobs and file share backup jobs), optionally narrowed by name, id, backup
+    server, job type or kind, with their newest session and their schedule and objects on request.
   - Never changes anything.
-  - Look-ups use the Enterprise Manager query service with a server-side filter, so their cost does not grow with
-    the number of jobs; listing every job is one streamed request.
+  - Look-ups use the Enterprise Manager query service with a server-side filter, one query per kind, so their cost
+    does not grow with the number of jobs; listing every job is one streamed request for the VM jobs and one paged
+    query for each other kind.
 author:
   - seedops (@seedops)
 extends_documentation_fragment:
   - seedops.veeam_em.connection
   - seedops.veeam_em.job_selector
+  - seedops.veeam_em.job_selector.job_type
   - seedops.veeam_em.attributes
   - seedops.veeam_em.attributes.info_module
   - seedops.veeam_em.attributes.actiongroup
 options:
-  job_type:
-    description:
-      - Only jobs of these types.
-    type: list
-    elements: str
-    choices: [Backup, Replica, BackupCopy, ImmediateBackupCopy]
   include_last_session:
     description:
       - Add RV(jobs[].last_session), the newest session (run) of each job. Fetched in bulk, not one request per job.
@@ -115,8 +112,14 @@ jobs:
       description: Job name.
       type: str
       sample: SQL Replication
+    kind:
+      description: V(vm), V(agent) (a Veeam Agent backup job) or V(file_share) (a file share backup job).
+      type: str
+      sample: vm
     job_type:
-      description: V(Backup), V(Replica), V(BackupCopy) or V(ImmediateBackupCopy).
+      description:
+        - Enterprise Manager's own job type. V(Backup), V(Replica), V(BackupCopy) or V(ImmediateBackupCopy) for kind
+          V(vm); V(AgentBackup) for kind V(agent); V(NasBackup) for kind V(file_share).
       type: str
       sample: Replica
     platform:
@@ -210,15 +213,13 @@ jobs:
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import job_selector_argument_spec
 from ansible_collections.seedops.veeam_em.plugins.module_utils._job_info import run_job_info
-from ansible_collections.seedops.veeam_em.plugins.module_utils._jobs import JOB_TYPES
 from ansible_collections.seedops.veeam_em.plugins.module_utils._module import VeeamEmModule
 
 
 def main():
     module = VeeamEmModule(
         argument_spec=dict(
-            job_selector_argument_spec(),
-            job_type=dict(type="list", elements="str", choices=list(JOB_TYPES)),
+            job_selector_argument_spec(job_type=True),
             include_last_session=dict(type="bool", default=False),
             details=dict(type="bool", default=False),
         ),

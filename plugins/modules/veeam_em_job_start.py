@@ -11,9 +11,10 @@ module: veeam_em_job_start
 short_description: Start a Veeam job through Enterprise Manager and wait for it to start or to complete
 version_added: 0.1.0
 description:
-  - Finds a backup, replica or backup copy job by name or id, starts it through Veeam Backup Enterprise Manager
-    (a backup copy job through its Sync action) and waits, as asked, until Enterprise Manager has started it or until
-    the run has ended.
+  - Finds a job of any kind by name or id (a VM backup, replica or backup copy job, a Veeam Agent backup job or a file
+    share backup job), starts it through Veeam Backup Enterprise Manager with the start link that job offers (a
+    backup copy job through its Sync action, a file share job through its own path link) and waits, as asked, until
+    Enterprise Manager has started it or until the run has ended.
   - Exactly one of O(name) and O(id) is required.
   - A job that is already running is not started again; the module reports that run with C(changed=false).
   - 'What each combination waits for and returns:'
@@ -138,8 +139,14 @@ job:
       description: Job name.
       type: str
       sample: SQL Replication
+    kind:
+      description: V(vm), V(agent) (a Veeam Agent backup job) or V(file_share) (a file share backup job).
+      type: str
+      sample: vm
     job_type:
-      description: V(Backup), V(Replica), V(BackupCopy) or V(ImmediateBackupCopy).
+      description:
+        - Enterprise Manager's own job type. V(Backup), V(Replica), V(BackupCopy) or V(ImmediateBackupCopy) for kind
+          V(vm); V(AgentBackup) for kind V(agent); V(NasBackup) for kind V(file_share).
       type: str
       sample: Replica
     platform:

@@ -52,3 +52,25 @@ def logon(version="latest", token=em_xml.TOKEN, entry=None, session=None, userna
 
 def logoff(token=em_xml.TOKEN, url=em_xml.LOGOFF_URL):
     return authed(DELETE(url), token).reply(204)
+
+
+# The other job kinds a look-up asks about after the VM jobs (get_query_agentbackupjob.md, get_query_nasjob.md).
+OTHER_KINDS = (("AgentBackupJob", ("urn:veeam:AgentBackupJob:", "urn:veeam:Job:")), ("NasJob", ("urn:veeam:NasJob:",)))
+
+
+def other_kinds_empty(query_filter=None, job_guid=None, extra_terms=""):
+    """The agent and file share job queries of a look-up, each answered with no job.
+
+    ``query_filter``: the filter as for VM jobs (name or server terms); ``job_guid``: the id filter instead,
+    with each kind's UID prefixes; ``extra_terms``: AND-ed terms that follow the id term.
+    """
+    exchanges = []
+    for query_type, prefixes in OTHER_KINDS:
+        if job_guid:
+            terms = ['UID=="%s%s"' % (prefix, job_guid) for prefix in prefixes]
+            uid_term = terms[0] if len(terms) == 1 else "(%s)" % ",".join(terms)
+            this_filter = uid_term + extra_terms
+        else:
+            this_filter = query_filter
+        exchanges.append(api_get(em_xml.query_url(query_type, this_filter)).reply(200, em_xml.empty_page()))
+    return exchanges

@@ -16,6 +16,7 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import (
     job_selector_argument_spec,
     wait_argument_spec,
 )
+from ansible_collections.seedops.veeam_em.plugins.module_utils._job_kinds import KINDS
 from ansible_collections.seedops.veeam_em.plugins.module_utils._session import API_VERSIONS
 from ansible_collections.seedops.veeam_em.plugins.module_utils._waiter import WAIT_FOR_CHOICES, WaitOptions
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.modules.module_harness import option_problems
@@ -67,6 +68,8 @@ def test_each_call_returns_a_fresh_spec():
 # -- the other groups: (doc fragment text, argument spec) pairs --------------------------------------------
 GROUPS = {
     "job_selector": (job_selector.ModuleDocFragment.DOCUMENTATION, job_selector_argument_spec()),
+    "job_selector.job_type": (job_selector.ModuleDocFragment.JOB_TYPE,
+                              {"job_type": job_selector_argument_spec(job_type=True)["job_type"]}),
     "wait": (wait.ModuleDocFragment.DOCUMENTATION, wait_argument_spec(wait_for=False)),
     "wait.wait_for": (wait.ModuleDocFragment.WAIT_FOR, {"wait_for": wait_argument_spec()["wait_for"]}),
 }
@@ -85,6 +88,16 @@ def test_each_group_option_matches_its_documentation(group, name):
     assert option_problems(name, yaml.safe_load(text)["options"][name], spec[name]) == []
 
 
+def test_job_selector_with_job_type_is_the_group_plus_job_type():
+    assert sorted(job_selector_argument_spec(job_type=True)) == sorted(list(job_selector_argument_spec()) + ["job_type"])
+
+
+def test_the_documented_kinds_and_job_types_are_the_kinds_table():
+    assert job_selector_argument_spec()["kind"]["choices"] == [kind.name for kind in KINDS]
+    assert job_selector_argument_spec(job_type=True)["job_type"]["choices"] == [
+        job_type for kind in KINDS for job_type in kind.job_types]
+
+
 def test_wait_with_wait_for_is_the_wait_group_plus_wait_for():
     assert sorted(wait_argument_spec()) == sorted(list(wait_argument_spec(wait_for=False)) + ["wait_for"])
 
@@ -99,6 +112,6 @@ def test_the_wait_defaults_are_the_ones_the_wait_options_assume():
 
 
 def test_no_group_shares_an_option_name_with_another():
-    names = [name for spec in (connection_argument_spec(), job_selector_argument_spec(), wait_argument_spec())
+    names = [name for spec in (connection_argument_spec(), job_selector_argument_spec(job_type=True), wait_argument_spec())
              for name in spec]
     assert len(names) == len(set(names))

@@ -21,9 +21,9 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
 )
 from ansible_collections.seedops.veeam_em.plugins.module_utils import _clock
 from ansible_collections.seedops.veeam_em.plugins.module_utils._job_start import JobStart
-from ansible_collections.seedops.veeam_em.plugins.module_utils._jobs import JobSelector
+from ansible_collections.seedops.veeam_em.plugins.module_utils._job_selector import JobSelector
 from ansible_collections.seedops.veeam_em.plugins.module_utils._waiter import WaitOptions
-from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils import em_xml
+from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils import em_calls, em_xml
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils.em_calls import api_get, api_post
 
 NEW = "a1a1a1a1-0000-4000-8000-000000000001"  # the session the start creates
@@ -36,7 +36,8 @@ TRIGGERED = 'Job "DB Backup" triggered to start.'
 
 # -- the exchanges of a start ----------------------------------------------------------------------------
 def find_job(**job):
-    return api_get(em_xml.query_url("Job", 'Name=="DB Backup"')).reply(200, em_xml.jobs_page([em_xml.job(**job)]))
+    return [api_get(em_xml.query_url("Job", 'Name=="DB Backup"')).reply(200, em_xml.jobs_page([em_xml.job(**job)]))
+            ] + em_calls.other_kinds_empty('Name=="DB Backup"')
 
 
 def newest_session(*sessions, kind="BackupJobSession"):
@@ -221,7 +222,8 @@ def test_job_without_start_or_sync_link_fails_listing_its_actions(em, http, warn
 
 
 def test_unknown_job_fails_without_change(em, http, warnings):
-    http.expect(api_get(em_xml.query_url("Job", 'Name=="Nightly"')).reply(200, em_xml.empty_page()))
+    http.expect(api_get(em_xml.query_url("Job", 'Name=="Nightly"')).reply(200, em_xml.empty_page()),
+                em_calls.other_kinds_empty('Name=="Nightly"'))
     error = failure(em, warnings, VeeamEmNotFoundError, name="Nightly")
     assert (error.result["changed"], error.result["job"]) == (False, None)
 

@@ -59,6 +59,7 @@ def test_list_every_job_with_its_last_session(monkeypatch, http):
     http.expect(
         em_calls.logon(),
         api_get(em_xml.JOB_LIST_URL).reply(200, em_xml.job_list(jobs), chunk_size=1000),
+        em_calls.other_kinds_empty(),
         api_get(em_xml.query_url("BackupJobSession", 'JobUid=="%s"' % em_xml.JOB_UID, sort_desc="CreationTime"))
         .reply(200, em_xml.sessions_page([em_xml.job_session(SESSION_GUID, state="Stopped", result="Failed",
                                                              failure_message="Repository is full")])),
@@ -81,6 +82,7 @@ def test_one_job_by_name_with_details(monkeypatch, http):
     http.expect(
         em_calls.logon(),
         api_get(em_xml.query_url("Job", 'Name=="DB Backup"')).reply(200, em_xml.jobs_page([em_xml.job()])),
+        em_calls.other_kinds_empty('Name=="DB Backup"'),
         em_calls.logoff(),
     )
     outcome = run_module(monkeypatch, module, dict(CONNECTION, name="DB Backup", details=True))
@@ -102,7 +104,7 @@ def test_no_match_is_an_empty_list_not_a_failure(monkeypatch, http):
 
 def test_connection_options_come_from_the_environment(monkeypatch, http):
     http.expect(em_calls.logon(),
-                api_get(em_xml.JOB_LIST_URL).reply(200, em_xml.job_list([])),
+                api_get(em_xml.JOB_LIST_URL).reply(200, em_xml.job_list([])), em_calls.other_kinds_empty(),
                 em_calls.logoff())
     env = {"VEEAM_EM_URL": em_xml.EM, "VEEAM_EM_USERNAME": em_xml.USER, "VEEAM_EM_PASSWORD": em_xml.PASSWORD}
     outcome = run_module(monkeypatch, module, {}, env=env)
@@ -132,6 +134,6 @@ def test_role_error_fails_with_the_hint_after_logging_off(monkeypatch, http):
 @pytest.mark.parametrize("check_mode", [False, True])
 def test_runs_the_same_in_check_mode(monkeypatch, http, check_mode):
     http.expect(em_calls.logon(), api_get(em_xml.JOB_LIST_URL).reply(200, em_xml.job_list([em_xml.job()])),
-                em_calls.logoff())
+                em_calls.other_kinds_empty(), em_calls.logoff())
     outcome = run_module(monkeypatch, module, dict(CONNECTION, _ansible_check_mode=check_mode))
     assert [job["name"] for job in outcome.result["jobs"]] == ["DB Backup"]

@@ -29,7 +29,8 @@ START_URL = em_xml.job_href() + "?action=start"
 
 
 def find_job():
-    return api_get(em_xml.query_url("Job", 'Name=="DB Backup"')).reply(200, em_xml.jobs_page([em_xml.job()]))
+    return [api_get(em_xml.query_url("Job", 'Name=="DB Backup"')).reply(200, em_xml.jobs_page([em_xml.job()]))
+            ] + em_calls.other_kinds_empty('Name=="DB Backup"')
 
 
 def newest_session(*sessions):
@@ -141,7 +142,7 @@ def test_bad_options_fail_before_any_request(monkeypatch, http, args, text):
 
 def test_validate_certs_false_warns_and_turns_verification_off(monkeypatch, http):
     http.expect([exchange.expect(lambda sent: sent.verify is False, "verify=False")
-                 for exchange in em_calls.logon() + [find_job(), newest_session(), em_calls.logoff()]])
+                 for exchange in em_calls.logon() + find_job() + [newest_session(), em_calls.logoff()]])
     outcome = run_module(monkeypatch, module, dict(CONNECTION, name="DB Backup", validate_certs=False,
                                                    _ansible_check_mode=True))
     assert not outcome.failed

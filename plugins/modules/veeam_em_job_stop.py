@@ -1,0 +1,129 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, seedops
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: veeam_em_job_stop
+short_description: Stop running Veeam jobs through Enterprise Manager and wait until they have stopped
+version_added: 0.2.0
+description:
+  - Selects one job (O(name) or O(id)) or every job that matches O(backup_server), O(job_type) and O(kind), and stops
+    each selected job whose newest session runs, through Veeam Backup Enterprise Manager. At least one selector is
+    required, so that no call stops every job by accident.
+  - Jobs that are not running are not touched. When none of the selected jobs runs, nothing is sent and C(changed) is
+    false.
+  - The Stop link of each running job is posted once (a job without one is stopped through its running session's Stop
+    link). With O(wait=true) the module then follows all of them together until every session is V(Stopped), so
+    stopping 20 jobs takes about as long as stopping one.
+  - When O(timeout) runs out, the task fails with C(changed=true), a message naming the jobs that have not stopped yet,
+    and RV(stopped) as last seen.
+author:
+  - seedops (@seedops)
+extends_documentation_fragment:
+  - seedops.veeam_em.connection
+  - seedops.veeam_em.job_selector
+  - seedops.veeam_em.job_selector.job_type
+  - seedops.veeam_em.wait
+  - seedops.veeam_em.attributes
+  - seedops.veeam_em.attributes.actiongroup
+attributes:
+  check_mode:
+    support: full
+    details:
+      - In check mode the module reads the jobs and their newest sessions and sends no stop; C(changed) says whether a
+        job would be stopped, and RV(stopped) lists those jobs with their running sessions.
+  diff_mode:
+    support: none
+notes:
+  - Stopping jobs needs an account with the Enterprise Manager Portal Administrator role.
+  - Reading the newest sessions costs one query per 40 selected jobs, whatever the length of their history.
+seealso:
+  - module: seedops.veeam_em.veeam_em_job_schedule
+  - module: seedops.veeam_em.veeam_em_job_info
+  - name: Enterprise Manager REST API, stopping a job
+    description: The Veeam documentation of the stop action.
+    link: https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionstop.html
+"""
+
+EXAMPLES = r"""
+- name: Stop everything that runs on one backup server before its upgrade, and wait until it has stopped
+  seedops.veeam_em.veeam_em_job_stop:
+    url: https://em01.example.com:9398
+    username: CORP\backupadmin
+    password: "{{ vault_em_password }}"
+    ca_path: /etc/pki/em01-ca.pem
+    backup_server: vbr01.corp.example.com
+    timeout: 1800
+  register: stop
+
+- name: Show what was stopped
+  ansible.builtin.debug:
+    msg: "{{ stop.stopped | map(attribute='job_name') | list }}"
+
+- name: Stop one job without waiting
+  seedops.veeam_em.veeam_em_job_stop:
+    url: https://em01.example.com:9398
+    username: CORP\backupadmin
+    password: "{{ vault_em_password }}"
+    name: Fileserver Backup
+    wait: false
+"""
+
+RETURN = r"""
+msg:
+  description: What happened, in one sentence.
+  returned: always
+  type: str
+  sample: "2 job(s) stopped: 'DB Backup', 'Fileserver Backup'."
+jobs:
+  description: The selected jobs, the same dicts as RV(seedops.veeam_em.veeam_em_job_info#module:jobs).
+  returned: always
+  type: list
+  elements: dict
+stopped:
+  description: One entry per job that this task stopped (or would stop, in check mode), as last seen.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    job_id:
+      description: The job's GUID.
+      type: str
+    job_name:
+      description: The job's name.
+      type: str
+    task:
+      description: The stop task, the same dict as RV(seedops.veeam_em.veeam_em_job_start#module:task); V(null) in check
+        mode or when the answer to the stop was lost.
+      type: dict
+    session:
+      description: The job's session, the same dict as RV(seedops.veeam_em.veeam_em_job_start#module:session).
+      type: dict
+elapsed:
+  description: Seconds the module spent, from its start to its answer.
+  returned: always
+  type: float
+  sample: 8.4
+"""
+
+from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import job_selector_argument_spec, wait_argument_spec
+from ansible_collections.seedops.veeam_em.plugins.module_utils._job_stop import run_job_stop
+from ansible_collections.seedops.veeam_em.plugins.module_utils._module import VeeamEmModule
+
+
+def main():
+    module = VeeamEmModule(
+        argument_spec=dict(job_selector_argument_spec(job_type=True), **wait_argument_spec(wait_for=False)),
+        mutually_exclusive=[("name", "id")],
+        required_one_of=[("name", "id", "backup_server", "job_type", "kind")],
+        supports_check_mode=True,
+    )
+    run_job_stop(module)
+
+
+if __name__ == "__main__":
+    main()
