@@ -16,7 +16,13 @@ get_tasks_id.md) before it re-reads the jobs in bulk to verify; a job whose togg
 from __future__ import annotations
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils import _clock
-from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmError, VeeamEmInputError
+from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
+    VeeamEmApiError,
+    VeeamEmError,
+    VeeamEmFormatError,
+    VeeamEmInputError,
+    VeeamEmTransportError,
+)
 from ansible_collections.seedops.veeam_em.plugins.module_utils._job_selector import JobSelector
 from ansible_collections.seedops.veeam_em.plugins.module_utils._jobs import find_jobs_by_uid
 from ansible_collections.seedops.veeam_em.plugins.module_utils._tasks import Task
@@ -70,7 +76,7 @@ class JobSchedule(object):
     def _toggle(self, jobs, todo):
         pending = list(todo)
         for attempt in (1, 2):
-            tasks = [Task(self.em.post_action(job.action_link(TOGGLE_REL)["href"])) for job in pending]
+            tasks = [self._post(job) for job in pending]
             self._wait_tasks(tasks)
             fresh = dict((job.uid, job) for job in find_jobs_by_uid(self.em, pending))
             wrong = [fresh.get(job.uid, job) for job in pending
@@ -86,6 +92,18 @@ class JobSchedule(object):
                            "the job in Enterprise Manager." % (", ".join(repr(job.name) for job in pending),
                                                               "enabled" if self.enabled else "disabled"),
                            result=dict(changed=True, jobs=[job.data for job in jobs]))
+
+    def _post(self, job):
+        href = job.action_link(TOGGLE_REL)["href"]
+        try:
+            return Task(self.em.post_action(href), href)
+        except (VeeamEmTransportError, VeeamEmApiError, VeeamEmFormatError) as error:
+            if isinstance(error, VeeamEmApiError) and (error.status or 0) < 500:
+                raise
+            # Never repeated blindly: a second blind toggle could undo the first.
+            raise VeeamEmError("The schedule toggle of job %r got no usable answer (%s), so it may or may not have been "
+                               "applied. Run the task again: it reads every schedule first and toggles only what still "
+                               "differs." % (job.name, error), result=dict(changed=True))
 
     def _wait_tasks(self, tasks):
         waiter = Waiter(TOGGLE_POLL_INTERVAL_S, _clock.now() + TOGGLE_TASK_TIMEOUT_S)
