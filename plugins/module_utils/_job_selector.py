@@ -14,19 +14,13 @@ given, so that no call acts on all jobs by accident (the argument spec's require
 from __future__ import annotations
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmInputError
+from ansible_collections.seedops.veeam_em.plugins.module_utils._input_checks import refuse_empty
 from ansible_collections.seedops.veeam_em.plugins.module_utils._jobs import find_jobs, find_one_job, normalize_job_id
-
-_WHAT = {"name": "job name", "id": "job id (GUID or UID)", "backup_server": "backup server name"}
-
 
 class JobSelector(object):
     def __init__(self, name=None, job_id=None, backup_server=None, job_types=None, kinds=None, several=False):
-        for option, value in (("name", name), ("id", job_id), ("backup_server", backup_server)):
-            # An empty variable is a common mistake; EM would read an empty filter as "match everything".
-            if value is not None and not value.strip():
-                raise VeeamEmInputError(
-                    "%s is empty%s: give the exact %s, or leave the option out (an empty value would match every "
-                    "job)." % (option, "" if value == "" else " (only white space)", _WHAT[option]))
+        refuse_empty((("name", name, "job name"), ("id", job_id, "job id (GUID or UID)"),
+                      ("backup_server", backup_server, "backup server name")))
         if job_id is not None:
             normalize_job_id(job_id)
         if several and not (name or job_id or backup_server or job_types or kinds):
