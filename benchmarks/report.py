@@ -64,7 +64,7 @@ class Report(object):
                  "run `make bench` again to refresh it." % (code(self.r["command"]), env["date"]))
         self.add()
         self.add("- CPU count (`os.cpu_count()`): **%s**%s" % (env["cpu_count"],
-                                                             " (%s)" % env["cpu_model"] if env["cpu_model"] else ""))
+                                                               " (%s)" % env["cpu_model"] if env["cpu_model"] else ""))
         self.add("- Python %s, ansible-core %s, requests %s, lxml %s; %s"
                  % (env["python"], env["ansible_core"], env["requests"], env["lxml"], env["platform"]))
         self.add("- Whole run: %.0f s. Timed figures are the median of %d runs (min–max in brackets) unless a row "
