@@ -75,7 +75,7 @@ help:
 	@echo 'make docs-lint        antsibull-docs lint-collection-docs --plugin-docs'
 	@echo 'make lint             ansible-lint --profile production examples tests/integration'
 	@echo 'make build            ansible-galaxy collection build -> build/dist'
-	@echo 'make ee               ansible-builder create -f meta/execution-environment.yml --context build/ee'
+	@echo 'make ee               ansible-builder create -f execution-environment.yml --context build/ee'
 	@echo 'make docs             antsibull-docs sphinx-init + sphinx build -> build/docs/build/html'
 	@echo 'make demo             examples/demo.yml against the EM simulator'
 	@echo 'make bench            benchmarks/run.py'
@@ -177,10 +177,12 @@ ee: venv build
 	@rm -rf $(BUILD)/ee $(BUILD)/ee-src
 	@mkdir -p $(BUILD)/ee-src
 	@cp $(TARBALL) $(BUILD)/ee-src/$(NAMESPACE)-$(NAME).tar.gz
-	cd $(ROOT) && ansible-builder create -f meta/execution-environment.yml --context $(BUILD)/ee
-	@test -s $(BUILD)/ee/_build/collections/$(NAMESPACE)-$(NAME).tar.gz
+	cd $(ROOT) && ansible-builder create -f execution-environment.yml --context $(BUILD)/ee
+	@for f in collections/$(NAMESPACE)-$(NAME).tar.gz requirements.txt bindep.txt; do \
+		test -s $(BUILD)/ee/_build/$$f || { echo "ERROR: build/ee/_build/$$f is missing or empty" >&2; exit 1; }; done
+	@tar -xzOf $(BUILD)/ee/_build/collections/$(NAMESPACE)-$(NAME).tar.gz meta/execution-environment.yml >/dev/null
 	@echo "== build context in build/ee; build the image with:" \
-		"ansible-builder build -f meta/execution-environment.yml --context build/ee -t $(NAMESPACE)-$(NAME)-ee"
+		"ansible-builder build -f execution-environment.yml --context build/ee -t $(NAMESPACE)-$(NAME)-ee"
 
 docs: venv collection-link
 	@rm -rf $(BUILD)/docs && mkdir -p -m 0755 $(BUILD)/docs

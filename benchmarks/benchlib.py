@@ -146,7 +146,7 @@ class SimulatorProcess(object):
             if self.process.poll() is not None:
                 raise RuntimeError("simulator %s exited with %s (see %s)"
                                    % (self.name, self.process.returncode, rel(log.name)))
-            ready, _, _ = select.select([self.process.stdout], [], [], 0.2)
+            ready = select.select([self.process.stdout], [], [], 0.2)[0]
             if ready:
                 chunk = os.read(self.process.stdout.fileno(), 4096)
                 line += chunk
@@ -265,24 +265,20 @@ class ProcessRun(object):
 
 
 class ModuleRun(ProcessRun):
-    def __init__(self, module, args, label, request_log=False, patches=(), reverts=(), direct=False):
+    def __init__(self, module, args, label, request_log=False, direct=False):
         self.args_path = os.path.join(ARGS, label + ".json")
         with open(self.args_path, "w") as handle:
             json.dump({"ANSIBLE_MODULE_ARGS": args}, handle, indent=1)
         self.shown_args = dict((k, v) for k, v in args.items() if k not in ("url", "username", "password", "ca_path"))
         self.request_log_path = os.path.join(LOGS, label + ".requests.json") if request_log else None
         if direct:
-            if request_log or patches or reverts:
+            if request_log:
                 raise ValueError("a direct run has no instrumentation")
             argv = [PYTHON, MODULES[module], self.args_path]
         else:
             argv = [PYTHON, MODRUN]
             if request_log:
                 argv += ["--request-log", self.request_log_path]
-            for name in patches:
-                argv += ["--patch", name]
-            for name in reverts:
-                argv += ["--revert", name]
             argv += [MODULES[module], self.args_path]
         ProcessRun.__init__(self, argv, label, module_env(), measured=True)
         try:

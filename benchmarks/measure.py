@@ -24,7 +24,7 @@ def main(argv):
     usage_path, command = argv[0], argv[2:]
     began = time.perf_counter()
     pid = os.posix_spawn(command[0], command, os.environ)
-    _, status, usage = os.wait4(pid, 0)
+    _pid, status, usage = os.wait4(pid, 0)
     wall = time.perf_counter() - began
     record = {
         "wall": wall,

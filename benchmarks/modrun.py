@@ -1,6 +1,6 @@
 """Run one module file as Ansible would run its code, with optional instrumentation.
 
-    python benchmarks/modrun.py [--request-log FILE] [--patch NAME ...] [--revert NAME ...] MODULE_FILE ARGS_JSON
+    python benchmarks/modrun.py [--request-log FILE] MODULE_FILE ARGS_JSON
 
 Without options this is the same as ``python MODULE_FILE ARGS_JSON`` (AnsibleModule reads its arguments
 from the file named by argv[1]): the module runs as ``__main__`` and its JSON result goes to stdout.
@@ -8,13 +8,6 @@ from the file named by argv[1]): the module runs as ``__main__`` and its JSON re
 --request-log FILE  write one JSON list with every HTTP request the module sent (method, URL, status,
                     monotonic and wall-clock time of send and answer) to FILE when the module exits.
                     Hooks requests.Session.send; nothing in plugins/ is changed.
---patch NAME        apply a proposed fix from benchmarks/patches.py before the module runs (run-time
-                    monkeypatch in this process only), to measure "after" figures for a fix that belongs
-                    in plugins/ without editing plugins/. Does nothing when plugins/ has the fix already.
---revert NAME       put back the behaviour from before fix NAME of benchmarks/patches.py (run-time monkeypatch
-                    in this process only), to measure "before" figures for a fix that plugins/ has. Fails
-                    (exit 3, before the module runs) when plugins/ lacks the fix: the figures would not be
-                    the old behaviour's but plugins/' own, under the wrong name.
 
 The collection must be importable as ansible_collections.seedops.veeam_em (PYTHONPATH).
 """
@@ -22,7 +15,6 @@ The collection must be importable as ansible_collections.seedops.veeam_em (PYTHO
 from __future__ import annotations
 
 import json
-import os
 import runpy
 import sys
 import time
@@ -59,32 +51,16 @@ def _install_request_log(path):
 
 def main(argv):
     log_path = None
-    patches = []
-    reverts = []
     while argv and argv[0].startswith("--"):
         option = argv.pop(0)
         if option == "--request-log":
             log_path = argv.pop(0)
-        elif option == "--patch":
-            patches.append(argv.pop(0))
-        elif option == "--revert":
-            reverts.append(argv.pop(0))
         else:
             raise SystemExit("modrun: unknown option %s" % option)
     if len(argv) != 2:
         raise SystemExit(__doc__)
     module_file, args_file = argv
     write_log = _install_request_log(log_path) if log_path else None
-    if patches or reverts:
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        import patches as patch_module  # noqa: E402 pylint: disable=import-outside-toplevel
-
-        for name in patches:
-            patch_module.apply(name)
-        for name in reverts:
-            if not patch_module.revert(name):
-                sys.stderr.write("modrun: --revert %s: plugins/ does not have this fix; nothing to revert\n" % name)
-                raise SystemExit(3)
     sys.argv = [module_file, args_file]
     try:
         runpy.run_path(module_file, run_name="__main__")

@@ -14,7 +14,7 @@ GOAL_RSS_10K_MB = 150.0
 
 
 def table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] * len(header)) + "|"]
     for row in rows:
         lines.append("| " + " | ".join(str(cell).replace("|", "\\|").replace("\n", " ") for cell in row) + " |")
     return "\n".join(lines)
@@ -37,28 +37,6 @@ def thousands(n):
     return "{:,}".format(n)
 
 
-def n_runs(counts):
-    """'3 runs per size', or '3 runs per size up to 10,000 jobs, 1 at 50,000' from [(jobs, runs), ...]."""
-    groups = []  # [count, first jobs, last jobs]
-    for jobs, count in counts:
-        if groups and groups[-1][0] == count:
-            groups[-1][2] = jobs
-        else:
-            groups.append([count, jobs, jobs])
-    if len(groups) == 1:
-        return "%d run%s per size" % (groups[0][0], "" if groups[0][0] == 1 else "s")
-    parts = []
-    for i, (count, first, last) in enumerate(groups):
-        runs = "%d run%s" % (count, "" if count == 1 else "s")
-        if first == last:
-            parts.append("%s at %s jobs" % (runs, thousands(first)))
-        elif i == 0:
-            parts.append("%s per size up to %s jobs" % (runs, thousands(last)))
-        else:
-            parts.append("%s per size from %s to %s jobs" % (runs, thousands(first), thousands(last)))
-    return ", ".join(parts)
-
-
 def fmt_args(args):
     if not args:
         return "(none)"
@@ -70,8 +48,6 @@ class Report(object):
         self.r = results
         self.out = []
         self.goals = []
-        # (section, fix, measured text) of every fix in plugins/ measured before/after: the summary lists them
-        self.before_after = []
 
     def add(self, text=""):
         self.out.append(text)
@@ -88,7 +64,7 @@ class Report(object):
                  "run `make bench` again to refresh it." % (code(self.r["command"]), env["date"]))
         self.add()
         self.add("- CPU count (`os.cpu_count()`): **%s**%s" % (env["cpu_count"],
-                                                            " (%s)" % env["cpu_model"] if env["cpu_model"] else ""))
+                                                               " (%s)" % env["cpu_model"] if env["cpu_model"] else ""))
         self.add("- Python %s, ansible-core %s, requests %s, lxml %s; %s"
                  % (env["python"], env["ansible_core"], env["requests"], env["lxml"], env["platform"]))
         self.add("- Whole run: %.0f s. Timed figures are the median of %d runs (min–max in brackets) unless a row "
@@ -157,7 +133,7 @@ class Report(object):
             self.add(table(["Operation", "Extra request", "Why"], extra_rows))
             self.add()
         sessions = ["%s: %d logon, %d logoff, %d left open" % (op["title"], op["logons"], op["logoffs"],
-                                                              op["live_sessions"]) for op in s["ops"]]
+                                                               op["live_sessions"]) for op in s["ops"]]
         self.add("Every run logs on once and off once: " + ("yes." if all(
             op["logons"] == 1 and op["logoffs"] == 1 and op["live_sessions"] == 0 for op in s["ops"])
             else "NO: " + "; ".join(sessions)))
@@ -268,71 +244,16 @@ class Report(object):
         self.add()
         self.add(commands(["%s   # T = %g s" % (row["command"], row["duration"]) for row in s["rows"]]))
         self.add()
-        if s.get("before"):
-            self.latency_fixed(s, header)
-        elif s.get("after"):
-            fix = s["fix"]
-            self.add("### Before/after: the proposed fix `%s`" % fix["name"])
-            self.add()
-            self.add("Cause and fix (in %s; not applied to `plugins/` by the benchmark, which owns `benchmarks/` "
-                     "only): %s%s The rows below ran the same module with that change monkeypatched into the "
-                     "module process (`benchmarks/modrun.py --patch %s`, see `benchmarks/patches.py`)."
-                     % (code(fix["where"]), fix["what"], (" Without it: " + fix["old"]) if fix.get("old") else "",
-                        fix["name"]))
-            self.add()
-            self.add(table(["Variant"] + header, [["before (plugins/ as is)"] + r for r in self.latency_rows(s["rows"])]
-                           + [["after (%s)" % fix["name"]] + r for r in self.latency_rows(s["after"])]))
-            self.add()
-            for row in s["after"]:
-                self.add("- after, T = %g s: polls at %s s; the session ended at %s s."
-                         % (row["duration"], ", ".join("%g" % t for t in row["schedule"]), row["end_offset"]))
-            self.add()
-            self.add(commands(["%s   # T = %g s" % (row["command"], row["duration"]) for row in s["after"]]))
-            self.add()
-
-    def latency_fixed(self, s, header):
-        """Before/after of a fix plugins/ has: "before" is the old behaviour put back, "after" plugins/ as is."""
-        fix = s["fix"]
-        before = dict((row["duration"], row) for row in s["before"])
-        pairs = [(before[row["duration"]], row) for row in s["rows"] if row["duration"] in before]
-        self.add("### Before/after: `%s` (fixed in `plugins/`)" % fix["name"])
-        self.add()
-        measured = "; ".join(
-            "T = %g s: returned %.2f s after the job's end before (goal < %g s %s), %.2f s after (%s)"
-            % (a["duration"], b["latency"], b["goal_limit"], "met" if b["goal_met"] else "missed", a["latency"],
-               "met" if a["goal_met"] else "missed") for b, a in pairs)
-        self.add("The fix `%s` is in %s: %s Before it: %s" % (fix["name"], code(fix["where"]), fix["what"], fix["old"]))
-        self.add()
-        self.add("The \"before\" rows ran the same module on the same simulator with the old schedule put back "
-                 "into the module process (`benchmarks/modrun.py --revert %s`, see `benchmarks/patches.py`; "
-                 "`plugins/` is not edited); the \"after\" rows are the runs of the table above. Measured: %s."
-                 % (fix["name"], measured))
-        self.add()
-        rows = []
-        for b, a in pairs:
-            rows.append(["before: %s" % fix["label"]] + self.latency_rows([b])[0])
-            rows.append(["after: plugins/ as is"] + self.latency_rows([a])[0])
-        self.add(table(["Variant"] + header, rows))
-        self.add()
-        for b, a in pairs:
-            self.add("- before, T = %g s: polls at %s s after the first poll; the session ended at %s s."
-                     % (b["duration"], ", ".join("%g" % t for t in b["schedule"]), b["end_offset"]))
-        self.add()
-        self.add(commands(["%s   # before, T = %g s" % (b["command"], b["duration"]) for b, _ in pairs]))
-        self.add()
-        self.before_after.append((3, code(fix["name"]), code(fix["where"]), "completion latency " + ", ".join(
-            "T = %g s %.2f → %.2f s" % (a["duration"], b["latency"], a["latency"]) for b, a in pairs)))
 
     # ----------------------------------------------------------------------------------------------------
     def growth_rows(self, rows, key):
-        """``key``: the row's key of the runs, or a function of the row that returns them."""
-        runs_of = key if callable(key) else (lambda row: row[key])
+        """Table rows and marginal costs of the runs under ``key`` of each row."""
         out = []
         marginal_cpu = []
         marginal_rss = []
         previous = None
         for row in rows:
-            runs = runs_of(row)
+            runs = row[key]
             wall = B.median([r["wall"] for r in runs])
             cpu = B.median([r["cpu"] for r in runs])
             rss = B.median([r["rss"] for r in runs])
@@ -466,52 +387,6 @@ class Report(object):
         name_counts = sorted(set(r["requests"] for row in rows for r in row["by_name"]))
         self.goal("job_info by name: requests constant over the job count", len(name_counts) == 1,
                   "/".join(str(c) for c in name_counts) + " requests", 4)
-        # before/after
-        proposed = [f for f in s.get("fixes") or [] if f.get("state", "proposed") == "proposed"]
-        if proposed and all("list_fixed" in row for row in rows):
-            missed = [g["text"] for g in self.goals if g["section"] == 4 and not g["met"]]
-            names = ", ".join(code(f["name"]) for f in proposed)
-            if missed:
-                self.add("### Before/after: proposed fixes %s (for: %s)" % (names, "; ".join(missed)))
-            else:
-                self.add("### Before/after: proposed improvement %s (every goal above is met without it)" % names)
-            self.add()
-            for fix in proposed:
-                self.add("- %s (in %s): %s%s" % (code(fix["name"]), code(fix["where"]), fix["what"],
-                                                 (" Without it: " + fix["old"]) if fix.get("old") else ""))
-            self.add()
-            self.add("The rows below ran the same module with these changes monkeypatched into the module process "
-                     "(`benchmarks/modrun.py --patch ...`, see `benchmarks/patches.py`); `plugins/` is unchanged.")
-            self.add()
-            fixed_rows, fcpu, frss = self.growth_rows(rows, "list_fixed")
-            self.add(table(header, fixed_rows))
-            self.add()
-            for name, verdicts, unit in (("CPU", self.linear(fcpu), "ms"), ("RSS", self.linear(frss), "MB")):
-                for a, b, ratio, ok in verdicts:
-                    self.add("- after, %s per 1,000 added jobs: ×%.2f from %s → %s to %s → %s jobs, %s."
-                             % (name, ratio, "{:,}".format(a[0]), "{:,}".format(a[1]), "{:,}".format(b[0]),
-                                "{:,}".format(b[1]), "linear" if ok else "**superlinear**"))
-            self.add()
-            before_after = []
-            for row in rows:
-                b_wall = B.median([r["wall"] for r in row["list"]])
-                a_wall = B.median([r["wall"] for r in row["list_fixed"]])
-                b_cpu = B.median([r["cpu"] for r in row["list"]])
-                a_cpu = B.median([r["cpu"] for r in row["list_fixed"]])
-                b_rss = B.median([r["rss"] for r in row["list"]])
-                a_rss = B.median([r["rss"] for r in row["list_fixed"]])
-                before_after.append(["{:,}".format(row["jobs"]), "%.2f → %.2f s" % (b_wall, a_wall),
-                                     "%.2f → %.2f s" % (b_cpu, a_cpu), "%.0f → %.0f MB" % (b_rss, a_rss)])
-            self.add(table(["Jobs", "Wall before → after", "CPU before → after", "Peak RSS before → after"],
-                           before_after))
-            self.add()
-        fixed = [fix for fix in s.get("fixes") or [] if fix.get("state") == "fixed"]
-        for fix in fixed:
-            if all(fix["name"] in row.get("list_before", {}) for row in rows):
-                self.scale_fixed(rows, [fix], fix["name"])
-        together = "+".join(fix["name"] for fix in fixed)
-        if len(fixed) > 1 and all(together in row.get("list_before", {}) for row in rows):
-            self.scale_fixed(rows, fixed, together)
         self.add("Commands (per N; the module commands ran once per measurement):")
         self.add()
         lines = []
@@ -522,119 +397,9 @@ class Report(object):
             lines.append(row["by_name"][0]["command"])
             if "list_last" in row:
                 lines.append(row["list_last"][0]["command"])
-            if "list_fixed" in row:
-                lines.append(row["list_fixed"][0]["command"])
-            for fix_name, runs in row.get("list_before", {}).items():
-                lines.append(runs[0]["command"] + "   # before " + fix_name.replace("+", " + "))
             lines.append(row["playbook"]["command"])
         self.add(commands(lines))
         self.add()
-
-    def scale_fixed(self, rows, fixes, key):
-        """Before/after of fixes plugins/ has: "before" runs with the old behaviour of ``fixes`` put back
-        (``row["list_before"][key]``), "after" the direct runs of the first table (plugins/ as is)."""
-        names = [fix["name"] for fix in fixes]
-
-        def before_runs(row):
-            return row["list_before"][key]
-
-        def med(runs, what):
-            return B.median([r[what] for r in runs])
-
-        reverts = " ".join("--revert %s" % name for name in names)
-        if len(fixes) == 1:
-            fix = fixes[0]
-            self.add("### Before/after: `%s` (fixed in `plugins/`)" % fix["name"])
-            self.add()
-            self.add("The fix `%s` is in %s: %s Before it: %s" % (fix["name"], code(fix["where"]), fix["what"],
-                                                                 fix["old"]))
-            figure = fix.get("figure")
-            put_back = "the old code put back into the module process (`benchmarks/modrun.py %s`, see " \
-                       "`benchmarks/patches.py`; the other fixes stay as they are" % reverts
-        else:
-            self.add("### Before/after: %s together (the listing before any of these fixes)"
-                     % " and ".join(code(name) for name in names))
-            self.add()
-            self.add("The rows below put the old code of all of them back at once: the listing as it was before "
-                     "these fixes. The last line compares what the fixes save one at a time with what they save "
-                     "together.")
-            figure = None
-            put_back = "the old code of %s put back into the module process (`benchmarks/modrun.py %s`, see " \
-                       "`benchmarks/patches.py`" % (" and ".join(code(name) for name in names), reverts)
-        self.add()
-        shown = [row for row in rows if row["jobs"] >= 10000] or rows[-1:]
-        units = {"wall": ("wall", "%.2f", " s"), "cpu": ("client CPU", "%.2f", " s"),
-                 "rss": ("peak RSS", "%.0f", " MB")}
-        order = [figure] + [k for k in ("cpu", "rss", "wall") if k != figure]
-        order = [k for k in order if k in units][:2]
-        measured = []
-        for row in shown:
-            b, a = before_runs(row), row["list"]
-            measured.append("at %s jobs %s" % (thousands(row["jobs"]), ", ".join(
-                "%s %s → %s%s" % (units[k][0], units[k][1] % med(b, k), units[k][1] % med(a, k), units[k][2])
-                for k in order)))
-        self.add("\"Before\": `veeam_em_job_info` listing all jobs with %s; `plugins/` is not edited), %s; "
-                 "\"after\": the direct runs of the first table (`plugins/` as is). Medians. Measured: %s."
-                 % (put_back, n_runs([(row["jobs"], len(before_runs(row))) for row in rows]), "; ".join(measured)))
-        self.add()
-        b_rows, b_cpu, b_rss = self.growth_rows(rows, before_runs)
-        a_rows, a_cpu, a_rss = self.growth_rows(rows, "list")
-        out = []
-        for row, b, a in zip(rows, b_rows, a_rows):
-            br, ar = before_runs(row), row["list"]
-            out.append([thousands(row["jobs"]),
-                        "%.2f → %.2f s" % (med(br, "wall"), med(ar, "wall")),
-                        "%.2f → %.2f s" % (med(br, "cpu"), med(ar, "cpu")),
-                        "%.0f → %.0f MB" % (med(br, "rss"), med(ar, "rss")),
-                        "–" if b[9] == "–" else "%s → %s" % (b[9], a[9]),
-                        "–" if b[10] == "–" else "%s → %s" % (b[10], a[10]),
-                        "/".join(str(x) for x in sorted(set(r["requests"] for r in br)))])
-        self.add(table(["Jobs", "Wall before → after", "Client CPU before → after", "Peak RSS before → after",
-                        "CPU per 1,000 added jobs before → after", "RSS per 1,000 added jobs before → after",
-                        "Requests before"], out))
-        self.add()
-        for what, before_m, after_m in (("CPU", b_cpu, a_cpu), ("RSS", b_rss, a_rss)):
-            for (a1, b1, r1, ok1), (_, _, r2, ok2) in zip(self.linear(before_m), self.linear(after_m)):
-                self.add("- %s per 1,000 added jobs, %s → %s jobs against %s → %s jobs: before ×%.2f (%s), "
-                         "after ×%.2f (%s)." % (what, thousands(a1[0]), thousands(a1[1]), thousands(b1[0]),
-                                                thousands(b1[1]), r1, "linear" if ok1 else "**superlinear**",
-                                                r2, "linear" if ok2 else "**superlinear**"))
-        checks = self.scale_checks(rows, before_runs)
-        if checks:
-            self.add("- The goals of this section with the old behaviour: %s." % "; ".join(
-                "%s: %s (%s)" % (text, "met" if met else "**missed**", value) for text, met, value in checks))
-        if len(fixes) > 1:
-            # Measured, not assumed: the savings of the fixes one at a time against their saving together.
-            big = rows[-1]
-            alone = [med(row_runs, "cpu") - med(big["list"], "cpu") for row_runs in
-                     (big["list_before"].get(name) for name in names) if row_runs]
-            if len(alone) == len(names):
-                self.add("- At %s jobs the fixes save %s s of client CPU one at a time (%s), %.2f s together."
-                         % (thousands(big["jobs"]), " + ".join("%.2f" % x for x in alone),
-                            ", ".join(code(name) for name in names),
-                            med(before_runs(big), "cpu") - med(big["list"], "cpu")))
-        self.add()
-        title = code(names[0]) if len(names) == 1 else "%s together" % " + ".join(code(name) for name in names)
-        where = code(fixes[0]["where"]) if len(fixes) == 1 else "both reverted at once"
-        self.before_after.append((4, title, where, "; ".join(measured)))
-
-    def scale_checks(self, rows, runs_of):
-        """The goals of section 4 that the job listing's runs decide, for other runs than the first table's."""
-        checks = []
-        row10k = next((row for row in rows if row["jobs"] == 10000), None)
-        if row10k:
-            runs = runs_of(row10k)
-            wall = B.median([r["wall"] for r in runs])
-            rss = B.median([r["rss"] for r in runs])
-            checks.append(("10,000 jobs under %g s" % GOAL_LIST_10K_S, wall < GOAL_LIST_10K_S, "%.2f s" % wall))
-            checks.append(("10,000 jobs under %g MB" % GOAL_RSS_10K_MB, rss < GOAL_RSS_10K_MB, "%.0f MB" % rss))
-        _, mcpu, mrss = self.growth_rows(rows, runs_of)
-        for what, marginals in (("time", mcpu), ("memory", mrss)):
-            verdicts = self.linear(marginals)
-            if verdicts:
-                checks.append(("%s grows linearly" % what, all(v[3] for v in verdicts),
-                               "×%.2f at most" % max(v[2] for v in verdicts)))
-        return checks
 
     # ----------------------------------------------------------------------------------------------------
     def fanout(self):
@@ -666,13 +431,6 @@ class Report(object):
         rows = [["%d" % g["section"], g["text"], g["measured"], yes(g["met"])] for g in self.goals]
         lines.append(table(["§", "Goal", "Measured", ""], rows))
         lines.append("")
-        if self.before_after:
-            lines.append("Fixes in `plugins/` measured before/after by this run (\"before\": the old behaviour put back "
-                         "into the module process by `benchmarks/modrun.py --revert`; details in the sections):")
-            lines.append("")
-            for section, title, where, measured in sorted(self.before_after, key=lambda item: item[0]):
-                lines.append("- §%d %s (%s): %s." % (section, title, where, measured))
-            lines.append("")
         return lines
 
     def render(self):

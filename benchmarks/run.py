@@ -28,16 +28,6 @@ SERVERS = 20
 # The goals of benchmark 4 (10,000 jobs under 3 s and 150 MB, linear growth) are checked in report.py.
 SHORT_TIMINGS = {"task_running_s": 0.1, "task_collect_s": 0.1, "session_starting_s": 0.2}
 DEFAULT_POLL_INTERVAL = 5.0  # veeam_em_job_start's default (its argument spec)
-SCALE_FIXES = ("xml-tag-filter", "lean-job-list")
-LATENCY_FIX = "early-polls"
-# "Before" runs of a fix plugins/ has (the old behaviour put back): as many as the other timed runs up to
-# this many jobs, one above it (the old XML parsing takes about 10 s per run at 50,000 jobs).
-BEFORE_FULL_REPS_UP_TO = 10000
-COMBINED_KEY = "+"  # list_before key of the runs with several fixes reverted at once: their names joined
-
-
-def before_reps(size, reps):
-    return reps if size <= BEFORE_FULL_REPS_UP_TO else 1
 
 
 def log(message):
@@ -141,7 +131,7 @@ def bench_requests(reps):
                 runs.append((run, delta))
             run, delta = runs[0]
             ours = B.kinds_of(run.requests)
-            totals = [d["requests_total"] for _, d in runs]
+            totals = [d["requests_total"] for _run, d in runs]
             min_total, min_text = describe_minimum(spec["minimum"], ours)
             extra = {}
             for kind, count in ours.items():
@@ -211,12 +201,12 @@ def bench_uri(reps, base):
 # ============================================================================================================
 # 3. Completion latency
 # ============================================================================================================
-def latency_run(sim, job, duration, label, patches=(), reverts=()):
+def latency_run(sim, job, duration, label):
     sim.reset()
     sim.configure(jobs={job: {"duration_s": duration}})
     before = sim.counters()
     run = B.ModuleRun("job_start", dict(sim.connection_args(), name=job, wait_for="completion"),
-                      label, request_log=True, patches=patches, reverts=reverts).check_ok()
+                      label, request_log=True).check_ok()
     delta = B.counter_delta(before, sim.counters())
     session = run.result["session"]
     end = B.utc_epoch(session["end_time"])
@@ -235,7 +225,7 @@ def latency_run(sim, job, duration, label, patches=(), reverts=()):
         steady_gaps += gaps[1:]
     detected = next((r["sent_wall"] for r in session_polls if r["sent_wall"] >= end), None)
     waited = (times[-1] - times[0]) if len(times) > 1 else 0.0
-    return dict(duration=duration, label=label, patches=list(patches), reverts=list(reverts), command=run.command(),
+    return dict(duration=duration, label=label, command=run.command(),
                 args=run.shown_args, latency=run.ended_wall - end, detect=(detected - end) if detected else None,
                 run_s=end - created, polls=len(polls), session_polls=len(session_polls),
                 task_polls=len(polls) - len(session_polls),
@@ -261,7 +251,7 @@ def latency_goal(row):
 
 
 def bench_latency(durations):
-    section = {"rows": [], "after": [], "before": [], "fix": None}
+    section = {"rows": []}
     job = "Quick Backup"
     with B.SimulatorProcess("latency") as sim:
         section["simulator"] = sim.command()
@@ -272,27 +262,6 @@ def bench_latency(durations):
             section["rows"].append(row)
             log("latency T=%gs: returned %.2f s after the job's end (%d polls, min gap %.2f s)"
                 % (duration, row["latency"], row["polls"], row["min_gap"] or 0))
-        import patches
-
-        sys.path.insert(0, B.COLLECTIONS)
-        fix = patches.describe(LATENCY_FIX)
-        if fix["state"] == "fixed":
-            # plugins/ has the fix: measure the old schedule too ("before"), put back into the module process.
-            section["fix"] = fix
-            for duration in durations:
-                row = latency_run(sim, job, duration, "s3-T%g-before" % duration, reverts=(LATENCY_FIX,))
-                row["goal_met"], row["goal_limit"] = latency_goal(row)
-                section["before"].append(row)
-                log("latency T=%gs before fix %s (%s): %.2f s (%d polls)" % (
-                    duration, LATENCY_FIX, fix["label"], row["latency"], row["polls"]))
-        elif any(not row["goal_met"] for row in section["rows"]):
-            section["fix"] = fix
-            for duration in durations:
-                row = latency_run(sim, job, duration, "s3-T%g-fix" % duration, patches=(LATENCY_FIX,))
-                row["goal_met"], row["goal_limit"] = latency_goal(row)
-                section["after"].append(row)
-                log("latency T=%gs with fix %s: %.2f s (%d polls)" % (duration, LATENCY_FIX, row["latency"],
-                                                                      row["polls"]))
     return section
 
 
@@ -300,15 +269,7 @@ def bench_latency(durations):
 # 4. Scale
 # ============================================================================================================
 def bench_scale(sizes, reps, base):
-    import patches
-
-    sys.path.insert(0, B.COLLECTIONS)
-    fixes = [patches.describe(name) for name in SCALE_FIXES]
-    # Fixes plugins/ lacks are measured together ("after": all of them applied); fixes plugins/ has are
-    # measured one at a time ("before": that one fix reverted, the others left as they are).
-    fixes_needed = [f["name"] for f in fixes if f["state"] == "proposed"]
-    fixes_in_plugins = [f["name"] for f in fixes if f["state"] == "fixed"]
-    section = {"rows": [], "baseline": base, "servers": SERVERS, "fixes": fixes}
+    section = {"rows": [], "baseline": base, "servers": SERVERS}
     for size in sizes:
         with B.SimulatorProcess("scale-%d" % size, dataset="generated", jobs=size, servers=SERVERS,
                                 start_timeout=300) as sim:
@@ -317,41 +278,24 @@ def bench_scale(sizes, reps, base):
             # warm-up: the simulator renders (and caches) the job list on the first request
             B.ModuleRun("job_info", args, "s4-%d-warmup" % size, direct=True).check_ok()
             row = dict(jobs=size, simulator=sim.command(), simulator_start=sim.started_in)
-            size_reps = reps
 
-            def measure(label, module_args, count, **options):
+            def measure(label, module_args, count):
                 runs = []
                 for i in range(count):
                     before = sim.counters()
-                    run = B.ModuleRun("job_info", module_args, "%s-%d" % (label, i), **options).check_ok()
+                    run = B.ModuleRun("job_info", module_args, "%s-%d" % (label, i), direct=True).check_ok()
                     delta = B.counter_delta(before, sim.counters())
                     runs.append(dict(wall=run.wall, cpu=run.cpu, rss=run.maxrss_mb, requests=delta["requests_total"],
                                      live=delta["live_sessions"], jobs=len(run.result["jobs"]), command=run.command()))
                 return runs
 
-            row["list"] = measure("s4-%d-list" % size, args, size_reps, direct=True)
+            row["list"] = measure("s4-%d-list" % size, args, reps)
             if any(r["jobs"] != size for r in row["list"]):
                 raise RuntimeError("job_info listed %s jobs, expected %d" % ([r["jobs"] for r in row["list"]], size))
-            row["by_name"] = measure("s4-%d-name" % size, dict(args, name=name), reps, direct=True)
+            row["by_name"] = measure("s4-%d-name" % size, dict(args, name=name), reps)
             row["by_name_job"] = name
             # informational (no goal): every job with its newest session
-            row["list_last"] = measure("s4-%d-list-last" % size, dict(args, include_last_session=True), 1,
-                                       direct=True)
-            if fixes_needed:
-                row["list_fixed"] = measure("s4-%d-list-fix" % size, args, size_reps, patches=fixes_needed)
-            if fixes_in_plugins:
-                row["list_before"] = {}
-                for fix_name in fixes_in_plugins:
-                    row["list_before"][fix_name] = measure("s4-%d-list-before-%s" % (size, fix_name), args,
-                                                           before_reps(size, reps), reverts=(fix_name,))
-                if len(fixes_in_plugins) > 1:
-                    # All of them reverted at once: the listing as it was before any of these fixes.
-                    row["list_before"][COMBINED_KEY.join(fixes_in_plugins)] = measure(
-                        "s4-%d-list-before-all" % size, args, before_reps(size, reps), reverts=fixes_in_plugins)
-            for key, runs in [("list_fixed", row.get("list_fixed", []))] + list(row.get("list_before", {}).items()):
-                if any(r["jobs"] != size for r in runs):
-                    raise RuntimeError("job_info (%s) listed %s jobs, expected %d" % (key, [r["jobs"] for r in runs],
-                                                                                     size))
+            row["list_last"] = measure("s4-%d-list-last" % size, dict(args, include_last_session=True), 1)
             before = sim.counters()
             pb = B.PlaybookRun(playbook("job_info.yml"), "s4-%d-playbook" % size, sim.playbook_vars()).check_ok()
             delta = B.counter_delta(before, sim.counters())
@@ -362,14 +306,6 @@ def bench_scale(sizes, reps, base):
                 % (size, B.spread([r["wall"] for r in row["list"]]), B.spread([r["cpu"] for r in row["list"]]),
                    B.spread([r["rss"] for r in row["list"]], 0, ""), [r["requests"] for r in row["list"]],
                    [r["requests"] for r in row["by_name"]], pb.wall))
-            if fixes_needed:
-                log("scale %6d jobs with fixes %s: list %s, rss %s MB" % (
-                    size, ",".join(fixes_needed), B.spread([r["wall"] for r in row["list_fixed"]]),
-                    B.spread([r["rss"] for r in row["list_fixed"]], 0, "")))
-            for fix_name, runs in row.get("list_before", {}).items():
-                log("scale %6d jobs before fix %s: list %s, cpu %s, rss %s MB" % (
-                    size, fix_name, B.spread([r["wall"] for r in runs]), B.spread([r["cpu"] for r in runs]),
-                    B.spread([r["rss"] for r in runs], 0, "")))
     return section
 
 

@@ -56,7 +56,7 @@ def parse_utc(text: str) -> float:
     # Python 3.11 fromisoformat accepts 1-6 fractional digits; trim longer
     # .NET-style 7-digit fractions.
     if "." in t:
-        head, _, frac = t.partition(".")
+        head, _dot, frac = t.partition(".")
         digits = ""
         rest = ""
         for i, ch in enumerate(frac):

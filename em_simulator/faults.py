@@ -43,9 +43,9 @@ class FaultRule:
 
     def to_json(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in ("id", "kind", "method", "path", "query", "status",
-                                              "seconds", "skip", "times", "after_effect",
-                                              "size_mb", "message", "chunked", "entity_path", "seen",
-                                              "applied")}
+                                             "seconds", "skip", "times", "after_effect",
+                                             "size_mb", "message", "chunked", "entity_path", "seen",
+                                             "applied")}
         return out
 
     def matches(self, method: str, path: str, query: str) -> bool:
@@ -142,6 +142,7 @@ class FaultBook:
 
 _NS = "http://www.veeam.com/ent/v1.0"
 _XML = "application/xml; charset=utf-8"
+
 
 def xxe_body(entity_path: str = "/etc/hostname") -> bytes:
     """A document whose external entity points at a local file (file:// URL of entity_path)."""

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Read the EM simulator's state file (see docs/dev/contracts.md) for scripts/with-simulator.sh.
 
   sim_vars.py --check STATE        exit 0 when STATE holds complete JSON with url and ca_path

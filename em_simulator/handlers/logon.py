@@ -22,7 +22,7 @@ def entry_point(app: "App", req: Request) -> Response:
 
 def _credentials(req: Request) -> tuple[str, str] | None:
     header = req.headers.get("Authorization") or ""
-    scheme, _, value = header.strip().partition(" ")
+    scheme, _space, value = header.strip().partition(" ")
     if scheme.lower() != "basic" or not value:
         return None
     try:

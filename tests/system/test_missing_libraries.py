@@ -27,7 +27,7 @@ def test_missing_library_is_reported_by_name(tmp_path, module, library):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path / "blocker"), ensure_collection_link()]))
     completed = subprocess.run(
         [sys.executable, os.path.join(REPO_ROOT, "plugins", "modules", module + ".py"), str(args)],
-        env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
     assert completed.stdout.strip(), completed.stderr[-2000:]
     result = json.loads(completed.stdout)
     assert completed.returncode == 1 and result["failed"] is True

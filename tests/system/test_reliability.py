@@ -634,10 +634,10 @@ def observed(ctx: CaseRun, problems: list[str]) -> str:
         head = "%s, changed=%s" % (ctx.status, str(result.get("changed")).lower())
         if result.get("msg"):
             msg = _clean(result["msg"], ctx)
-            head += ": \u201c%s\u201d" % (msg if len(msg) <= 220 else msg[:217] + "...")
+            head += ': "%s"' % (msg if len(msg) <= 220 else msg[:217] + "...")
         parts.append(head)
         for warning in result.get("warnings") or []:
-            parts.append("warning \u201c%s\u201d" % _clean(warning, ctx)[:160])
+            parts.append('warning "%s"' % _clean(warning, ctx)[:160])
     parts.extend(_clean(note, ctx) for note in ctx.notes)
     counters = ctx.counters
     if counters:
@@ -649,6 +649,11 @@ def observed(ctx: CaseRun, problems: list[str]) -> str:
     if problems:
         parts.append("**FAILED CHECKS:** " + " / ".join(_clean(p, ctx)[:300] for p in problems))
     return "; ".join(parts)
+
+
+# ansible-test sanity (no-smart-quotes) rejects Unicode quotes in any file of the collection, the generated
+# doc included; messages, case texts and notes could hold some, so the rendered text gets ASCII ones.
+ASCII_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
 def _cell(text: Any) -> str:
@@ -704,7 +709,7 @@ def render(rows: dict[str, dict[str, Any]]) -> str:
                 "-" if row["live_after"] is None else row["live_after"]))
         lines.append("")
     lines += NOTES
-    return "\n".join(lines) + "\n"
+    return ("\n".join(lines) + "\n").translate(ASCII_QUOTES)
 
 
 NOTES = [

@@ -150,7 +150,7 @@ def test_warning_and_failed_outcomes(fast, http, job, outcome, message):
     sim = fast
     sim.set_job(job, duration_s=0.2)
     task = xml(action(sim, http, job, "start"))
-    final, _ = wait_task(http, task.get("Href"))
+    final, _states = wait_task(http, task.get("Href"))
     assert final.find("e:Result", N).get("Success") == "true"  # the start itself succeeded
     href = related_session(final)
     if href is None:  # Mail Archive Backup has no Related link: find the session by query
@@ -159,7 +159,7 @@ def test_warning_and_failed_outcomes(fast, http, job, outcome, message):
             "type": "BackupJobSession", "filter": f'JobUid=="{job_uid}"', "sortDesc": "CreationTime",
             "pageSize": 1}))
         href = found.find("e:Refs/e:Ref", N).get("Href") + "?format=Entity"
-    session, _ = wait_session(http, href)
+    session, _states = wait_session(http, href)
     assert text(session, "Result") == outcome
     assert message in text(session, "FailureMessage")
 
@@ -168,7 +168,7 @@ def test_set_job_overrides_and_reset(fast, http):
     sim = fast
     sim.set_job("Quick Backup", duration_s=0.1, outcome="Failed", failure_message="Disk full")
     task = xml(action(sim, http, "Quick Backup", "start"))
-    session, _ = wait_session(http, related_session(wait_task(http, task.get("Href"))[0]))
+    session, _states = wait_session(http, related_session(wait_task(http, task.get("Href"))[0]))
     assert (text(session, "Result"), text(session, "FailureMessage")) == ("Failed", "Disk full")
     sim.reset()
     sim.configure(**FAST)
@@ -176,7 +176,7 @@ def test_set_job_overrides_and_reset(fast, http):
     sim.set_job("Quick Backup", duration_s=0.1)
     task = xml(action(sim, http, "Quick Backup", "start"))
     assert text(task, "TaskId") == "task-1"
-    session, _ = wait_session(http, related_session(wait_task(http, task.get("Href"))[0]))
+    session, _states = wait_session(http, related_session(wait_task(http, task.get("Href"))[0]))
     assert text(session, "Result") == "Success"
     with pytest.raises(KeyError):
         sim.set_job("No Such Job", duration_s=1)
@@ -188,7 +188,7 @@ def test_replica_start_without_related_link(fast, http):
     sim = fast
     sim.set_job("Quick Replica", duration_s=0.2)
     task = xml(action(sim, http, "Quick Replica", "start"))
-    final, _ = wait_task(http, task.get("Href"))
+    final, _states = wait_task(http, task.get("Href"))
     assert related_session(final) is None
     job_uid = xml(http.get(job_href(sim, http, "Quick Replica"))).get("UID")
     found = xml(http.get(f"{sim.url}/api/query", params={
@@ -198,14 +198,14 @@ def test_replica_start_without_related_link(fast, http):
     assert text(s, "JobType") == "Replica" and s.get("UID").startswith("urn:veeam:ReplicaJobSession:")
     rels = [(l.get("Rel"), l.get("Type")) for l in s.findall("e:Links/e:Link", N)]
     assert ("Down", "ReplicaTaskSessionReferenceList") in rels and ("Stop", None) not in rels
-    session, _ = wait_session(http, s.get("Href"))
+    session, _states = wait_session(http, s.get("Href"))
     assert text(session, "Result") == "Success"
 
 
 def test_related_link_can_be_switched(fast, http):
     sim = fast
     sim.configure(jobs={"Quick Replica": {"related_link": True, "duration_s": 0.1}})
-    final, _ = wait_task(http, xml(action(sim, http, "Quick Replica", "start")).get("Href"))
+    final, _states = wait_task(http, xml(action(sim, http, "Quick Replica", "start")).get("Href"))
     link = final.find("e:Links/e:Link[@Rel='Related']", N)
     assert link.get("Type") == "ReplicaJobSession" and "/api/replicaSessions/" in link.get("Href")
 
@@ -219,9 +219,9 @@ def test_sync_on_backup_copy(fast, http):
     assert resp.status_code == 202
     task = xml(resp)
     assert text(task, "Operation") == "StartJobSync"
-    final, _ = wait_task(http, task.get("Href"))
+    final, _states = wait_task(http, task.get("Href"))
     assert final.find("e:Result", N).get("Success") == "true"
-    session, _ = wait_session(http, related_session(final))
+    session, _states = wait_session(http, related_session(final))
     assert text(session, "JobType") == "BackupCopy"
     assert sim.counters()["starts_by_job"] == {"Offsite Copy": 1}
 
@@ -257,7 +257,7 @@ def test_start_on_running_job_gives_failed_task(fast, http):
     sim = fast
     resp = action(sim, http, "Web Servers Backup", "start")
     assert resp.status_code == 202
-    final, _ = wait_task(http, xml(resp).get("Href"))
+    final, _states = wait_task(http, xml(resp).get("Href"))
     result = final.find("e:Result", N)
     assert result.get("Success") == "false"
     assert "already running" in result.findtext("e:Message", namespaces=N)
@@ -279,7 +279,7 @@ def test_concurrent_starts_start_once(fast, http):
         with requests.Session() as s:
             s.trust_env = False
             codes.append(s.post(href, verify=sim.ca_path, headers={"X-RestSvcSessionId": token}).status_code)
-    threads = [threading.Thread(target=start) for _ in range(8)]
+    threads = [threading.Thread(target=start) for _thread in range(8)]
     for t in threads:
         t.start()
     for t in threads:
@@ -295,13 +295,13 @@ def test_stop_and_stop_when_idle(fast, http):
     resp = action(sim, http, "Web Servers Backup", "stop")
     task = xml(resp)
     assert text(task, "Operation") == "StopJob"
-    final, _ = wait_task(http, task.get("Href"))
+    final, _states = wait_task(http, task.get("Href"))
     assert final.find("e:Result", N).findtext("e:Message", namespaces=N) == 'Job "Web Servers Backup" triggered to stop.'
     newest_href = job_href(sim, http, "Web Servers Backup") + "/backupSessions?format=Entity"
     session, states = wait_for(lambda: xml(http.get(newest_href))[0], lambda s: text(s, "State") == "Stopped")
     assert text(session, "Result") == "Failed" and "stopped by user" in text(session, "FailureMessage")
     again = xml(action(sim, http, "Web Servers Backup", "stop"))
-    final, _ = wait_task(http, again.get("Href"))
+    final, _states = wait_task(http, again.get("Href"))
     assert final.find("e:Result", N).get("Success") == "false"
 
 
@@ -313,7 +313,7 @@ def test_stop_session_action(fast, http):
     stop = s.find("e:Links/e:Link[@Rel='Stop']", N).get("Href")
     task = xml(http.post(stop))
     assert text(task, "Operation") == "StopJobSession"
-    stopped, _ = wait_session(http, s.get("Href"))
+    stopped, _states = wait_session(http, s.get("Href"))
     assert text(stopped, "Result") == "Failed"
     portal = logon(sim, ("portaluser", "User&P@ss:1"))
     assert portal.post(stop).status_code == 403
@@ -324,12 +324,12 @@ def test_retry(fast, http):
     sim.set_job("Legacy App Backup", duration_s=0.1)
     task = xml(action(sim, http, "Legacy App Backup", "retry"))
     assert text(task, "Operation") == "RetryJob"
-    final, _ = wait_task(http, task.get("Href"))
+    final, _states = wait_task(http, task.get("Href"))
     assert final.find("e:Result/e:Message", N).text == 'Job "Legacy App Backup" triggered to retry.'
-    session, _ = wait_session(http, related_session(final))
+    session, _states = wait_session(http, related_session(final))
     assert text(session, "IsRetry") == "true"
     not_failed = xml(action(sim, http, "Quick Backup", "retry"))
-    final, _ = wait_task(http, not_failed.get("Href"))
+    final, _states = wait_task(http, not_failed.get("Href"))
     assert final.find("e:Result", N).get("Success") == "false"
 
 
@@ -345,7 +345,7 @@ def test_toggle_schedule_enabled(fast, http):
     listed = xml(http.get(f"{sim.url}/api/jobs?format=Entity"))
     db = next(j for j in listed if j.get("Name") == "DB Backup")
     assert text(db, "ScheduleEnabled") == "false"
-    final, _ = wait_task(http, task.get("Href"))
+    final, _states = wait_task(http, task.get("Href"))
     assert final.find("e:Result/e:Message", N).text == "Ok"
     sim.reset()
     http = logon(sim)

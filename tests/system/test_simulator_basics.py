@@ -83,7 +83,7 @@ def test_keep_alive_reuses_one_connection(sim):
     import urllib3
 
     pool = urllib3.HTTPSConnectionPool("127.0.0.1", sim.port, ca_certs=sim.ca_path, maxsize=1)
-    for _ in range(5):
+    for _attempt in range(5):
         resp = pool.request("GET", "/api/")
         assert resp.status == 200
         assert resp.headers.get("Connection", "").lower() != "close"
@@ -142,7 +142,7 @@ def test_unsupported_version_is_400(sim, version):
 
 
 def test_logoff_of_another_or_unknown_session_is_404(sim):
-    a, _ = logon(sim)
+    a, _resp = logon(sim)
     b, resp_b = logon(sim)
     assert_error(a.delete(resp_b.headers["Location"]), 404)
     assert_error(a.delete(f"{sim.url}/api/logonSessions/00000000-0000-0000-0000-000000000000"), 404)
@@ -191,8 +191,8 @@ def test_utf8_credentials(sim_factory):
 
 def test_idle_expiry(sim):
     sim.configure(idle_timeout_s=0.4)
-    http, _ = logon(sim)
-    for _ in range(3):  # activity keeps the session alive
+    http, _resp = logon(sim)
+    for _attempt in range(3):  # activity keeps the session alive
         time.sleep(0.25)
         assert http.get(f"{sim.url}/api/jobs").status_code == 200
     time.sleep(0.5)
@@ -204,14 +204,14 @@ def test_idle_expiry(sim):
 
 def test_idle_timeout_from_start_options(sim_factory):
     s = sim_factory(idle_timeout_s=1)
-    http, _ = logon(s)
+    http, _resp = logon(s)
     time.sleep(1.2)
     assert_error(http.get(f"{s.url}/api/backupServers"), 401)
 
 
 def test_expire_sessions_control(sim):
-    http, _ = logon(sim)
-    other, _ = logon(sim)
+    http, _resp = logon(sim)
+    other, _resp = logon(sim)
     assert plain(sim).post(f"{sim.url}/_sim/expire-sessions").json() == {"expired": 2}
     assert_error(http.get(f"{sim.url}/api/jobs"), 401)
     assert sim.counters()["expired_sessions"] == 2
@@ -241,7 +241,7 @@ def test_portal_user_is_denied_jobs(sim):
 # ------------------------------------------------------------------ jobs
 
 def test_jobs_references(sim):
-    http, _ = logon(sim)
+    http, _resp = logon(sim)
     root = xml(http.get(f"{sim.url}/api/jobs"))
     assert root.tag == f"{{{NS}}}EntityReferences"
     refs = root.findall("e:Ref", N)
@@ -264,7 +264,7 @@ def test_jobs_references(sim):
 
 
 def test_jobs_entities(sim):
-    http, _ = logon(sim)
+    http, _resp = logon(sim)
     root = xml(http.get(f"{sim.url}/api/jobs?format=Entity"))
     assert root.tag == f"{{{NS}}}Jobs"
     jobs = root.findall("e:Job", N)
@@ -279,7 +279,7 @@ def test_jobs_entities(sim):
 
 
 def test_one_job_reference_entity_and_404(sim):
-    http, _ = logon(sim)
+    http, _resp = logon(sim)
     ref = xml(http.get(f"{sim.url}/api/jobs/{SEED_REPLICA_ID}"))
     assert ref.tag == f"{{{NS}}}EntityRef"
     assert (ref.get("Type"), ref.get("Name")) == ("JobReference", "SQL Replication")
@@ -291,7 +291,7 @@ def test_one_job_reference_entity_and_404(sim):
 
 
 def test_seed_replica_job(sim):
-    http, _ = logon(sim)
+    http, _resp = logon(sim)
     job = xml(http.get(f"{sim.url}/api/jobs/{SEED_REPLICA_ID}?format=Entity"))
     assert job.tag == f"{{{NS}}}Job"
     assert job.get("Name") == "SQL Replication"
@@ -315,7 +315,7 @@ def test_seed_replica_job(sim):
                      "ReplicaJobSessionReferenceList": f"{sim.url}/api/jobs/{SEED_REPLICA_ID}/replicaSessions"}
     obj = job.find("e:JobInfo/e:ReplicaJobInfo/e:Includes/e:ObjectInJob", N)
     assert [etree.QName(c).localname for c in obj][:5] == ["ObjectInJobId", "HierarchyObjRef", "Name",
-                                                          "DisplayName", "Order"]
+                                                           "DisplayName", "Order"]
     assert obj.findtext("e:Name", namespaces=N) == "sql02"
     assert obj.findtext("e:HierarchyObjRef", namespaces=N) == "urn:VMware:Vm:ca2f751f-8f26-4f39-815e-ce493b61fd80.11"
     assert job.find("e:JobScheduleOptions/e:Standart/e:OptionsDaily", N).get("Enabled") == "true"
@@ -325,7 +325,7 @@ def test_seed_replica_job(sim):
 
 
 def test_db_backup_has_next_run_and_daily_schedule(sim):
-    http, _ = logon(sim)
+    http, _resp = logon(sim)
     job = xml(http.get(f"{sim.url}/api/jobs/5658281f-625e-4627-89dd-d2a0c48be99e?format=Entity"))
     assert job.get("Name") == "DB Backup"
     next_run = job.findtext("e:NextRun", namespaces=N)
@@ -347,7 +347,7 @@ def _job_entity(http, sim, name):
 
 
 def test_backup_copy_links(sim):
-    http, _ = logon(sim)
+    http, _resp = logon(sim)
     copy = _job_entity(http, sim, "Offsite Copy")
     rels = {l.get("Rel") for l in copy.findall("e:Links/e:Link", N)}
     assert "Sync" in rels and not rels & {"Start", "Stop", "Retry"}
@@ -363,7 +363,7 @@ def test_backup_copy_links(sim):
 # ------------------------------------------------------------------ backup servers
 
 def test_backup_servers(sim):
-    http, _ = logon(sim)
+    http, _resp = logon(sim)
     refs = xml(http.get(f"{sim.url}/api/backupServers")).findall("e:Ref", N)
     assert [r.get("Name") for r in refs] == ["vbr01.tech.local", "vbr02.tech.local", "srv02.tech.local"]
     assert all(r.get("Type") == "BackupServerReference" for r in refs)
@@ -385,7 +385,7 @@ def test_backup_servers(sim):
 # ------------------------------------------------------------------ sessions
 
 def test_session_lists_and_running_session(sim):
-    http, _ = logon(sim)
+    http, _resp = logon(sim)
     refs = xml(http.get(f"{sim.url}/api/backupSessions")).findall("e:Ref", N)
     assert refs and all(r.get("Type") == "BackupJobSessionReference" for r in refs)
     assert all(re.fullmatch(r".+@\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}", r.get("Name")) for r in refs)
@@ -413,7 +413,7 @@ def test_session_lists_and_running_session(sim):
 
 
 def test_all_fileserver_sessions_in_job_list(sim):
-    http, _ = logon(sim)
+    http, _resp = logon(sim)
     refs = xml(http.get(f"{sim.url}/api/jobs")).findall("e:Ref", N)
     fs1 = next(r for r in refs if r.get("Name") == "Fileserver Backup"
                and r.find("e:Links/e:Link", N).get("Name") == "vbr01.tech.local")
@@ -422,7 +422,7 @@ def test_all_fileserver_sessions_in_job_list(sim):
 
 
 def test_never_run_job_has_no_sessions(sim):
-    http, _ = logon(sim)
+    http, _resp = logon(sim)
     job = _job_entity(http, sim, "New Job Never Run")
     href = job.find("e:Links/e:Link[@Type='BackupJobSessionReferenceList']", N).get("Href")
     root = xml(http.get(href))

@@ -45,11 +45,11 @@ def test_status_fault_once(sim, http):
 
 def test_skip_times_and_every(sim, http):
     sim.add_fault(path="^/api/backupServers$", kind="status", status=500, skip=1, times=2)
-    codes = [http.get(f"{sim.url}/api/backupServers").status_code for _ in range(5)]
+    codes = [http.get(f"{sim.url}/api/backupServers").status_code for _attempt in range(5)]
     assert codes == [200, 500, 500, 200, 200]
     sim.clear_faults()
     sim.add_fault(path="/api/tasks", kind="status", status=429, times=None, message="slow down")
-    resps = [http.get(f"{sim.url}/api/tasks") for _ in range(3)]
+    resps = [http.get(f"{sim.url}/api/tasks") for _attempt in range(3)]
     assert [r.status_code for r in resps] == [429, 429, 429]
     assert etree.fromstring(resps[0].content).get("Message") == "slow down"
     assert sim.faults()[0]["applied"] == 3

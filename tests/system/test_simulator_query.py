@@ -161,7 +161,7 @@ def test_paging_follows_next_links_to_the_end(sim, http):
 
 def test_paging_links_are_escaped_and_encoded(sim, http):
     resp = http.get(f"{sim.url}/api/query", params={"type": "Job", "format": "Entities", "pageSize": 1,
-                                                     "filter": 'Name=="Finance ""Q4"" & Payroll",JobType>=Backup'})
+                                                    "filter": 'Name=="Finance ""Q4"" & Payroll",JobType>=Backup'})
     assert resp.status_code == 200
     raw = resp.content.decode()
     assert "&amp;format=Entities&amp;filter=" in raw
