@@ -103,6 +103,11 @@ def _at_least_logons(minimum: int) -> Callable[[Any], list[str]]:
     return check
 
 
+def _at_most(run: Any, request_prefix: str, limit: int) -> list[str]:
+    sent = sum(count for key, count in run.counters["requests"].items() if key.startswith(request_prefix))
+    return [] if sent <= limit else ["%d requests %s..., at most %d expected" % (sent, request_prefix, limit)]
+
+
 START_QUICK = {"name": "Quick Backup", "poll_interval": 0.5, "timeout": 60}
 START_QUICK_COMPLETION = dict(START_QUICK, wait_for="completion")
 INFO_DB = {"name": "DB Backup"}
@@ -392,10 +397,85 @@ CASES: list[Case] = [
          jobs={"Quick Backup": {"duration_s": 60}}, settings={"idle_timeout_s": 3.0},
          runner="interrupt_sigkill", failed=None, changed=None, starts={"Quick Backup": 1},
          logons=1, expired=1),
+    # ------------------------------------------------------------------------------- found by a hostile first use
+    Case("links-foreign-origin", "Links",
+         "EM writes every link with http:// and another host and port (a TLS-offloading proxy, or EM's own host "
+         "name): the logon link and all later links point at a local port nothing listens on",
+         "every link is re-based onto the configured url: ok, one job; the password and token never leave it",
+         args=INFO_DB, settings={"link_base": "http://127.0.0.1:{closed_port}"}, check=_one_job("DB Backup")),
+    Case("links-foreign-origin-start", "Links", "the same, for a job_start with wait_for: completion",
+         "ok, changed, Success: the task, session and logoff links are re-based too",
+         module="job_start", args=START_QUICK_COMPLETION, settings={"link_base": "http://127.0.0.1:{closed_port}"},
+         changed=True, starts={"Quick Backup": 1}, check=_session_result("Success")),
+    Case("empty-name-info", "Bad input", "job_info with name: '' (an empty variable)",
+         "failed before any request: msg 'name is empty'", args={"name": ""}, failed=True,
+         msg=("name is empty",), logons=0),
+    Case("empty-backup-server-start", "Bad input", "job_start with backup_server: ''",
+         "failed before any request: msg 'backup_server is empty'", module="job_start",
+         args=dict(START_QUICK, backup_server=""), failed=True, msg=("backup_server is empty",), logons=0),
+    Case("nan-poll-interval", "Bad input", "job_start with poll_interval: nan",
+         "failed before any request, clear msg", module="job_start", args=dict(START_QUICK, poll_interval="nan"),
+         failed=True, msg=("poll_interval must be a positive, finite number",), logons=0),
+    Case("inf-request-timeout", "Bad input", "request_timeout: inf", "failed before any request, clear msg",
+         args=INFO_DB, conn={"request_timeout": "inf"}, failed=True,
+         msg=("request_timeout must be a number of seconds above 0 and at most 3600",), logons=0),
+    Case("url-port-0", "Bad input", "url with port 0", "failed before any request, msg names port 0",
+         args=INFO_DB, conn={"url": "https://{host}:0"}, failed=True, msg=("has port 0",), logons=0),
+    Case("huge-name", "Bad input", "job_info with a 100,000-character name (EM answers 414 or nothing matches)",
+         "failed or empty, and the msg stays short (under 2,000 characters)", args={"name": "N" * 100000},
+         failed=None, check=lambda run: [] if len(run.result.get("msg") or "") < 2000 else [
+             "msg is %d characters long" % len(run.result["msg"])]),
+    Case("tiny-poll-interval", "Bad input", "job_start, wait_for: completion of a 3 s job with poll_interval: 0.001",
+         "ok, Success; at most one poll a second after the first (under 10 session polls, not ~1,500)",
+         module="job_start", args=dict(START_QUICK_COMPLETION, poll_interval=0.001),
+         jobs={"Quick Backup": {"duration_s": 3.0}}, changed=True, starts={"Quick Backup": 1},
+         check=lambda run: _session_result("Success")(run) + _at_most(run, "GET /api/backupSessions", 10)),
+    Case("budget-spent-before-start", "Bad input", "job_start with timeout: 2 while the job look-up takes 3 s",
+         "failed without starting: changed false, msg says nothing was sent; 0 starts", module="job_start",
+         args=dict(START_QUICK, timeout=2), faults=({"method": "GET", "path": QUERY, "kind": "latency", "seconds": 3.0},),
+         failed=True, msg=("before the start request could be sent", "nothing was sent"), starts={}),
+    Case("lost-start-then-500-on-re-read", "Transient faults",
+         "start POST answered 503 after EM started the job, then the first re-read of the sessions gets a 500",
+         "the re-read error is tolerated like a poll: ok, changed (never 'changed: false'); exactly 1 start",
+         module="job_start", args=START_QUICK,
+         faults=({"method": "POST", "path": JOB_ACTION, "kind": "status", "status": 503, "after_effect": True},
+                 {"method": "GET", "path": QUERY, "query": "BackupJobSession", "kind": "status", "status": 500,
+                  "skip": 1}),
+         changed=True, warnings=("but the job did start",), starts={"Quick Backup": 1}),
+    Case("first-session-read-500", "Transient faults",
+         "one HTTP 500 on the first read of the job session during wait_for: completion",
+         "tolerated like any poll: ok, changed, Success; 1 start", module="job_start", args=START_QUICK_COMPLETION,
+         faults=({"method": "GET", "path": SESSION, "kind": "status", "status": 500},),
+         changed=True, starts={"Quick Backup": 1}, check=_session_result("Success")),
+    Case("spurious-401-live-session", "Session expiry",
+         "one HTTP 401 on a request of a session that is still live (a proxy, a restarted service)",
+         "the live session is deleted with its own token, one re-logon: ok; 0 sessions left open",
+         args=INFO_DB, faults=({"method": "GET", "path": QUERY, "kind": "status", "status": 401},),
+         logons=2, check=lambda run: [] if run.counters["logoffs"] == 2 else [
+             "both logon sessions should be deleted, logoffs %d" % run.counters["logoffs"]]),
+    Case("failed-logon-keys", "Authentication and roles", "job_start with a wrong password",
+         "failed, and the result still has job, task and session (null) and elapsed, as documented",
+         module="job_start", args=START_QUICK, conn={"password": WRONG_PASSWORD}, failed=True,
+         msg=("was refused (HTTP 401)",), logons=0, failed_logons=1,
+         check=lambda run: [] if all(key in run.result for key in ("job", "task", "session", "elapsed")) else [
+             "missing documented keys: %s" % sorted(set(("job", "task", "session", "elapsed")) - set(run.result))]),
+    Case("concurrency-same-job-race-wait-false", "Concurrency",
+         "5 hosts start the same idle job at once with wait: false (start POSTs delayed 1 s)",
+         "exactly 1 start; at most 1 host changed as started; the others say 'already running' or that they "
+         "cannot know whether EM refuses", runner="race", args={"wait": False}, changed=None, failed=None, logons=5,
+         starts={"DB Backup": 1},
+         faults=({"method": "POST", "path": JOB_ACTION, "kind": "latency", "seconds": 1.0, "times": None},),
+         timeout_s=120),
+    Case("sigint-module-during-wait", "Interrupt",
+         "SIGINT to the module process during wait_for: completion (an interrupted AWX job, `timeout -s INT`)",
+         "the module logs off and fails with a msg naming SIGINT; changed: true (the job was started)",
+         module="job_start", args=dict(START_QUICK_COMPLETION, timeout=120), jobs={"Quick Backup": {"duration_s": 60}},
+         runner="interrupt_sigint", failed=True, changed=True, msg=("SIGINT", "logged off"),
+         starts={"Quick Backup": 1}),
 ]
 
-GROUPS = ["Baseline", "Transient faults", "Session expiry", "Hostile or broken responses", "TLS", "Bad input",
-          "Authentication and roles", "Concurrency", "Interrupt"]
+GROUPS = ["Baseline", "Transient faults", "Session expiry", "Hostile or broken responses", "Links", "TLS",
+          "Bad input", "Authentication and roles", "Concurrency", "Interrupt"]
 
 assert len({case.id for case in CASES}) == len(CASES), "case ids must be unique"
 assert all(case.group in GROUPS for case in CASES)
