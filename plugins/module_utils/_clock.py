@@ -12,6 +12,7 @@ test ever really sleeps.
 
 from __future__ import annotations
 
+import datetime
 import time
 
 
@@ -22,3 +23,8 @@ def now():
 
 def sleep(seconds):
     time.sleep(seconds)
+
+
+def utc_now():
+    """The wall clock in UTC, for comparing with Enterprise Manager's times (``since``); not for measuring waits."""
+    return datetime.datetime.now(datetime.timezone.utc)

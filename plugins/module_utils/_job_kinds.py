@@ -55,3 +55,28 @@ def kinds_named(names):
     wanted = set(names or KIND_NAMES)
     return [kind for kind in KINDS if kind.name in wanted]
 
+
+# The JobType of a session, by kind (get_query_backupjobsession.md lists seven values; Replica is a
+# ReplicaJobSession). Worker and child sessions belong to their parent's kind.
+SESSION_JOB_TYPES = {
+    "vm": ("Backup", "BackupCopy", "ImmediateBackupCopy", "ImmediateBackupCopyWorker", "Replica"),
+    "agent": ("AgentBackup", "AgentManagement"),
+    "file_share": ("NasBackup",),
+}
+
+
+def kind_of_session_job_type(job_type):
+    for name, job_types in SESSION_JOB_TYPES.items():
+        if job_type in job_types:
+            return name
+    return None
+
+
+def job_uid_candidates(guid):
+    """Every UID a job with this GUID may have, whatever its kind."""
+    found = []
+    for kind in KINDS:
+        for prefix in kind.uid_prefixes:
+            if prefix + guid not in found:
+                found.append(prefix + guid)
+    return found

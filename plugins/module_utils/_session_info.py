@@ -1,0 +1,187 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, seedops
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Job session history: the logic behind veeam_em_session_info.
+
+Internal to the seedops.veeam_em collection: not a public API, may change without notice.
+
+Every filter goes to the query service (get_query_backupjobsession.md, get_query_replicajobsession.md: JobName,
+JobUid, BackupServerName, JobType, State, Result, CreationTime with >=), so the requests follow the number of
+matching sessions (pages of 100), never the size of the history. Sessions are queried directly, never through
+/jobs, because a Portal User may read sessions but not jobs (security_roles_concept.md). Task sessions come in
+bulk: one query per UIDS_PER_QUERY sessions (get_query_backuptasksession.md: JobSessionUid).
+"""
+
+from __future__ import annotations
+
+import datetime
+import heapq
+import itertools
+import re
+
+from ansible_collections.seedops.veeam_em.plugins.module_utils import _clock
+from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmInputError
+from ansible_collections.seedops.veeam_em.plugins.module_utils._input_checks import refuse_empty
+from ansible_collections.seedops.veeam_em.plugins.module_utils._job_kinds import (
+    KIND_NAMES,
+    SESSION_JOB_TYPES,
+    job_uid_candidates,
+    kind_of_session_job_type,
+)
+from ansible_collections.seedops.veeam_em.plugins.module_utils._job_sessions import UIDS_PER_QUERY, session_to_dict
+from ansible_collections.seedops.veeam_em.plugins.module_utils._jobs import normalize_job_id
+from ansible_collections.seedops.veeam_em.plugins.module_utils._query import PAGE_SIZE, filter_all, filter_any, iter_query
+from ansible_collections.seedops.veeam_em.plugins.module_utils import _xml
+
+RESULTS = ("Success", "Warning", "Failed")
+STATES = ("Starting", "Working", "Stopping", "Pausing", "Resuming", "Stopped")
+_AGE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_AGE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# (query type, task session query type) of each job session type.
+_SESSION_TYPES = (("BackupJobSession", "BackupTaskSession"), ("ReplicaJobSession", "ReplicaTaskSession"))
+
+
+def parse_since(text, now=None):
+    """An ISO 8601 time (with a zone, or UTC) or an age like 30m, 24h, 7d; returns an aware UTC datetime."""
+    if text is None:
+        return None
+    now = now or _clock.utc_now()
+    age = _AGE.match(text)
+    if age:
+        return now - datetime.timedelta(seconds=int(age.group(1)) * _AGE_UNITS[age.group(2)])
+    value = text.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise VeeamEmInputError("since %r is neither an ISO 8601 time (2026-11-30T18:00:00Z) nor an age such as 30m, "
+                                "24h or 7d." % text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.astimezone(datetime.timezone.utc)
+
+
+def _em_time(moment):
+    # The query service takes UTC DateTime values (get_query_backupjobsession.md: 2025-08-14T12:31:30.389954Z).
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class SessionQuery(object):
+    """The options of veeam_em_session_info, checked before anything is sent."""
+
+    def __init__(self, job_name=None, job_id=None, backup_server=None, kinds=None, results=None, states=None,
+                 since=None, limit=100, include_tasks=False):
+        refuse_empty((("job_name", job_name, "job name"), ("job_id", job_id, "job id (GUID or UID)"),
+                      ("backup_server", backup_server, "backup server name")))
+        if limit is None or limit < 1:
+            raise VeeamEmInputError("limit must be 1 or more sessions, got %s." % limit)
+        self.job_name = job_name
+        self.job_guid = normalize_job_id(job_id) if job_id is not None else None
+        self.backup_server = backup_server
+        self.kinds = list(kinds or KIND_NAMES)
+        self.results = list(results or [])
+        self.states = list(states or [])
+        self.since = parse_since(since)
+        self.limit = limit
+        self.include_tasks = include_tasks
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(params["job_name"], params["job_id"], params["backup_server"], params["kind"], params["result"],
+                   params["state"], params["since"], params["limit"], params["include_tasks"])
+
+    def filter_for(self, session_type):
+        """The query filter for one session type, or None when that type cannot match."""
+        job_types = [job_type for kind in self.kinds for job_type in SESSION_JOB_TYPES[kind]
+                     if (job_type == "Replica") == (session_type == "ReplicaJobSession")]
+        if not job_types:
+            return None
+        all_types = session_type == "ReplicaJobSession" or len(self.kinds) == len(KIND_NAMES)
+        # "" (no filter at all) asks for the newest sessions of every job, one page of them.
+        return filter_all(
+            filter_any("JobName", [self.job_name]) if self.job_name else None,
+            filter_any("JobUid", job_uid_candidates(self.job_guid)) if self.job_guid else None,
+            filter_any("BackupServerName", [self.backup_server]) if self.backup_server else None,
+            None if all_types else filter_any("JobType", job_types),
+            filter_any("Result", self.results) if self.results else None,
+            filter_any("State", self.states) if self.states else None,
+            "CreationTime>=%s" % _quote_time(self.since) if self.since else None,
+        ) or ""
+
+
+def _quote_time(moment):
+    # Guess (the docs show DateTime filters unquoted and quoted values only for strings with spaces): quoted, as
+    # every other value this client sends; a setting of the simulator checks both forms.
+    return '"%s"' % _em_time(moment)
+
+
+def session_item(element):
+    """The session dict of veeam_em_job_info's last_session, plus job_id, kind and backup_server."""
+    data = session_to_dict(element)
+    server = _xml.find_link(element, "Up", "BackupServerReference") or {}
+    data["job_id"] = _xml.id_from_uid(data["job_uid"])
+    data["kind"] = kind_of_session_job_type(data["job_type"])
+    data["backup_server"] = server.get("name")
+    return data
+
+
+def task_session_to_dict(element):
+    """A BackupTaskSession or ReplicaTaskSession (backuptasksessions_id.md), one per processed object."""
+    return {
+        "name": element.get("VmDisplayName") or element.get("Name"),
+        "session_name": element.get("Name"),
+        "state": _xml.child_text(element, "State"),
+        "result": _xml.child_text(element, "Result") or None,
+        "reason": _xml.child_text(element, "Reason") or None,
+        "progress": _xml.to_int(_xml.child_text(element, "Progress")),
+        "creation_time": _xml.utc_time(_xml.child_text(element, "CreationTimeUTC")),
+        "end_time": _xml.utc_time(_xml.child_text(element, "EndTimeUTC")),
+        "total_size": _xml.to_int(_xml.child_text(element, "TotalSize")),
+        "job_session_uid": _xml.child_text(element, "JobSessionUid"),
+    }
+
+
+def read_sessions(em, query):
+    streams = []
+    for session_type, task_type in _SESSION_TYPES:
+        query_filter = query.filter_for(session_type)
+        if query_filter is None:
+            continue
+        page = min(query.limit, PAGE_SIZE)
+        elements = iter_query(em, session_type, session_type, query_filter or None, sort_desc="CreationTime",
+                              page_size=page)
+        streams.append(_keyed(elements, task_type))
+    newest = list(itertools.islice(heapq.merge(*streams, key=lambda entry: entry[0], reverse=True), query.limit))
+    sessions = [item for dummy, dummy_type, item in newest]
+    if query.include_tasks:
+        _add_tasks(em, [(task_type, item) for dummy, task_type, item in newest])
+    return dict(changed=False, sessions=sessions)
+
+
+def _keyed(elements, task_type):
+    """(creation time, task session type, session dict) of each session, lazily: a page is read when needed."""
+    for element in elements:
+        item = session_item(element)
+        yield item["creation_time"] or "", task_type, item
+
+
+def _add_tasks(em, typed_sessions):
+    by_type = {}
+    for task_type, item in typed_sessions:
+        item["tasks"] = []
+        by_type.setdefault(task_type, {})[item["uid"]] = item
+    for task_type, items in sorted(by_type.items()):
+        uids = sorted(items)
+        for start in range(0, len(uids), UIDS_PER_QUERY):
+            chunk_filter = filter_any("JobSessionUid", uids[start:start + UIDS_PER_QUERY])
+            for element in iter_query(em, task_type, task_type, chunk_filter):
+                task = task_session_to_dict(element)
+                owner = items.get(task["job_session_uid"])
+                if owner is not None:
+                    owner["tasks"].append(task)
+
+
+def run_session_info(module):
+    """veeam_em_session_info's one call: check the options, log on, read, log off, exit."""
+    module.run(lambda em, query: read_sessions(em, query), prepare=lambda: SessionQuery.from_params(module.params),
+               always=dict(sessions=None))
