@@ -15,12 +15,9 @@ bulk: one query per UIDS_PER_QUERY sessions (get_query_backuptasksession.md: Job
 
 from __future__ import annotations
 
-import datetime
 import heapq
 import itertools
-import re
 
-from ansible_collections.seedops.veeam_em.plugins.module_utils import _clock
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmInputError
 from ansible_collections.seedops.veeam_em.plugins.module_utils._input_checks import refuse_empty
 from ansible_collections.seedops.veeam_em.plugins.module_utils._job_kinds import (
@@ -32,40 +29,13 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._job_kinds import
 from ansible_collections.seedops.veeam_em.plugins.module_utils._job_sessions import UIDS_PER_QUERY, session_to_dict
 from ansible_collections.seedops.veeam_em.plugins.module_utils._jobs import normalize_job_id
 from ansible_collections.seedops.veeam_em.plugins.module_utils._query import PAGE_SIZE, filter_all, filter_any, iter_query
+from ansible_collections.seedops.veeam_em.plugins.module_utils._times import parse_since, quote_time
 from ansible_collections.seedops.veeam_em.plugins.module_utils import _xml
 
 RESULTS = ("Success", "Warning", "Failed")
 STATES = ("Starting", "Working", "Stopping", "Pausing", "Resuming", "Stopped")
-_AGE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
-_AGE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 # (query type, task session query type) of each job session type.
 _SESSION_TYPES = (("BackupJobSession", "BackupTaskSession"), ("ReplicaJobSession", "ReplicaTaskSession"))
-
-
-def parse_since(text, now=None):
-    """An ISO 8601 time (with a zone, or UTC) or an age like 30m, 24h, 7d; returns an aware UTC datetime."""
-    if text is None:
-        return None
-    now = now or _clock.utc_now()
-    age = _AGE.match(text)
-    if age:
-        return now - datetime.timedelta(seconds=int(age.group(1)) * _AGE_UNITS[age.group(2)])
-    value = text.strip().replace("Z", "+00:00").replace("z", "+00:00")
-    try:
-        moment = datetime.datetime.fromisoformat(value)
-    except ValueError:
-        raise VeeamEmInputError("since %r is neither an ISO 8601 time (2026-11-30T18:00:00Z) nor an age such as 30m, "
-                                "24h or 7d." % text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment.astimezone(datetime.timezone.utc)
-
-
-def _em_time(moment):
-    # The query service takes UTC DateTime values (get_query_backupjobsession.md: 2025-08-14T12:31:30.389954Z).
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 class SessionQuery(object):
     """The options of veeam_em_session_info, checked before anything is sent."""
 
@@ -105,14 +75,8 @@ class SessionQuery(object):
             None if all_types else filter_any("JobType", job_types),
             filter_any("Result", self.results) if self.results else None,
             filter_any("State", self.states) if self.states else None,
-            "CreationTime>=%s" % _quote_time(self.since) if self.since else None,
+            "CreationTime>=%s" % quote_time(self.since) if self.since else None,
         ) or ""
-
-
-def _quote_time(moment):
-    # Guess (the docs show DateTime filters unquoted and quoted values only for strings with spaces): quoted, as
-    # every other value this client sends; a setting of the simulator checks both forms.
-    return '"%s"' % _em_time(moment)
 
 
 def session_item(element):

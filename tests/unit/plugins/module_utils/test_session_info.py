@@ -11,11 +11,8 @@ import datetime
 import pytest
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmInputError
-from ansible_collections.seedops.veeam_em.plugins.module_utils._session_info import (
-    SessionQuery,
-    parse_since,
-    read_sessions,
-)
+from ansible_collections.seedops.veeam_em.plugins.module_utils._session_info import SessionQuery, read_sessions
+from ansible_collections.seedops.veeam_em.plugins.module_utils._times import parse_since
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils import em_xml
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils.em_calls import api_get
 
