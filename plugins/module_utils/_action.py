@@ -124,14 +124,14 @@ class ActionRun(object):
             "keep tracking them." % (_format_seconds(self.wait.timeout), what, self._effect[bool(self.outcome.changed)]))
 
     # -- the steps -------------------------------------------------------------------------------------
-    def post_once(self, href, reconcile, not_applied):
+    def post_once(self, href, reconcile, not_applied, body=None):
         """POST an action link exactly once; never repeated blindly, since the first may have acted.
 
         When the answer is lost (no answer, or a 5xx after EM may have acted), ``reconcile()`` re-reads
         the state for a short grace period and returns the evidence that the action took effect, or None.
         No evidence: a VeeamEmError with ``not_applied(error)`` as its message and ``changed`` false. No
-        readable state at all (the re-reads failed too): the action may have taken effect, so ``changed`` is
-        true and the message says how to check.
+        readable state at all (the re-reads failed too), or no way to re-read it (``reconcile`` None): the action
+        may have taken effect, so ``changed`` is true and the message says how to check.
         """
         if self.wait.wait and _clock.now() >= self.deadline:
             # Sending the action now would start work that the module then reports as timed out at once.
@@ -141,7 +141,7 @@ class ActionRun(object):
                 "logon included)." % (_format_seconds(self.wait.timeout), self.elapsed(), self.noun),
                 result=dict(changed=False))
         try:
-            return Posted(task=Task(self.em.post_action(href), href))
+            return Posted(task=Task(self.em.post_action(href, body), href))
         except VeeamEmFormatError as error:
             # EM accepted the action (2xx) but its answer is unreadable: it may well have acted, so say so
             # rather than invite a second request.
@@ -153,6 +153,11 @@ class ActionRun(object):
             if isinstance(error, VeeamEmApiError) and (error.status or 0) < 500:
                 raise
             lost = error
+        if reconcile is None:
+            raise VeeamEmError(
+                "The %s request got no usable answer (%s), and nothing shows whether Enterprise Manager carried it out. "
+                "The %s may have taken effect: %s" % (self.noun, sentence(lost).rstrip("."), self.noun, self.check_hint),
+                result=dict(changed=True))
         reads = _TolerantReads(reconcile)
         grace = Waiter(min(self.wait.poll_interval, 1.0), min(_clock.now() + POST_CHECK_GRACE_S, self.deadline))
         try:

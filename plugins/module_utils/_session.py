@@ -155,17 +155,19 @@ class EmSession(object):
         self.logon()
 
     # -- requests --------------------------------------------------------------------------------------
-    def _request(self, method, href, expected, stream_to=None):
+    def _request(self, method, href, expected, stream_to=None, body=None):
         href = rebase(self.api_root, href)
         try:
-            return self.transport.request(method, href, expected=expected, token=self._token, stream_to=stream_to)
+            return self.transport.request(method, href, expected=expected, token=self._token, stream_to=stream_to,
+                                          body=body)
         except VeeamEmAuthenticationError:
             if self.logon_session is None:
                 raise
             # Log on again once and repeat: a 401 means the request was refused before it did anything,
             # POSTs included.
             self._relogon()
-            return self.transport.request(method, href, expected=expected, token=self._token, stream_to=stream_to)
+            return self.transport.request(method, href, expected=expected, token=self._token, stream_to=stream_to,
+                                          body=body)
 
     def get(self, href):
         """GET a resource by its Href and return its root element."""
@@ -176,9 +178,9 @@ class EmSession(object):
         """GET a (large) collection and hand each element of ``local_names`` to ``on_element``."""
         self._request("GET", href, (200,), stream_to=_xml.ElementStream(href, local_names, on_element))
 
-    def post_action(self, href):
-        """POST an action link (no body). EM answers 202 with a Task."""
-        response = self._request("POST", href, (202, 200, 201))
+    def post_action(self, href, body=None):
+        """POST an action link (with an XML ``body`` where the action takes one). EM answers 202 with a Task."""
+        response = self._request("POST", href, (202, 200, 201), body=body)
         return _xml.parse_document(response.body, response.url)
 
     # -- links -----------------------------------------------------------------------------------------

@@ -134,7 +134,7 @@ class Transport(object):
     def close(self):
         self._http.close()
 
-    def request(self, method, url, expected=(200,), auth=None, token=None, stream_to=None):
+    def request(self, method, url, expected=(200,), auth=None, token=None, stream_to=None, body=None):
         """Send one request and return an HttpResponse whose status is in ``expected``.
 
         ``auth``: (username, password) for the logon only; ``token``: the logon session's token, owned by the
@@ -146,7 +146,7 @@ class Transport(object):
         tries = MAX_TRIES if method in RETRYABLE_METHODS else 1
         for attempt in range(1, tries + 1):
             try:
-                response = self._send(method, url, auth, token)
+                response = self._send(method, url, auth, token, body)
             except VeeamEmTransportError as exc:
                 if attempt < tries and not isinstance(exc, (VeeamEmTlsError, VeeamEmRequestTimeout)):
                     _clock.sleep(BACKOFF_S[attempt - 1])
@@ -170,7 +170,7 @@ class Transport(object):
                 response.close()
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _send(self, method, url, auth, token):
+    def _send(self, method, url, auth, token, body=None):
         if (auth is not None or token) and self._origin is not None and _origin_of(url) != self._origin:
             # A second guard behind the session's re-basing of links: never a credential to another origin.
             raise VeeamEmFormatError("Refused to send credentials to %s: only %s (the configured url) may receive "
@@ -180,9 +180,12 @@ class Transport(object):
             headers["Authorization"] = basic_auth_header(*auth)
         elif token:
             headers[SESSION_HEADER] = token
+        if body is not None:
+            # post_backupservers_id_quickbackup.md: Content-Type is required with a body.
+            headers["Content-Type"] = "application/xml"
         self.requests_sent += 1
         try:
-            return self._http.request(method, url, headers=headers, timeout=self.request_timeout, stream=True,
+            return self._http.request(method, url, headers=headers, data=body, timeout=self.request_timeout, stream=True,
                                       allow_redirects=False, verify=self._verify)
         except requests_exceptions.SSLError as exc:
             raise VeeamEmTlsError(
