@@ -45,6 +45,7 @@ rm -f "$state_file"
 
 sim_pid=
 cmd_pid=
+# shellcheck disable=SC2317,SC2329  # run by the traps below, which shellcheck does not follow
 stop_simulator() {
     local status=$?
     trap - EXIT INT TERM HUP
@@ -66,6 +67,7 @@ stop_simulator() {
 }
 # On INT/TERM/HUP: pass TERM on to the command (it runs in the background so that the signal is handled
 # at once rather than when the command ends), then exit, which stops the simulator.
+# shellcheck disable=SC2317,SC2329  # run by the traps below, which shellcheck does not follow
 on_signal() {
     if [[ -n $cmd_pid ]] && kill -0 "$cmd_pid" 2>/dev/null; then
         kill -TERM "$cmd_pid" 2>/dev/null || true
