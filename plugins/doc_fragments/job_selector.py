@@ -44,7 +44,7 @@ options:
 options:
   job_type:
     description:
-      - Only jobs of these types, as Enterprise Manager names them (RV(jobs[].job_type)).
+      - Only jobs of these types, as Enterprise Manager names them (RV(seedops.veeam_em.veeam_em_job_info#module:jobs[].job_type)).
       - V(Backup), V(Replica), V(BackupCopy) and V(ImmediateBackupCopy) are of kind V(vm), V(AgentBackup) of kind
         V(agent), V(NasBackup) of kind V(file_share).
     type: list

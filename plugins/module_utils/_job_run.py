@@ -111,9 +111,8 @@ class JobRun(object):
             return run.done("Job %r %s (task %s: %s); not waiting (wait: false)."
                             % (job.name, self.done, task.data["id"], task.data["message"]))
         return run.done("%s of job %r accepted (task %s, state %s); not waiting (wait: false), so whether "
-                        "Enterprise Manager refuses it is not known: %s" % (self.noun.capitalize(), job.name,
-                                                                          task.data["id"], task.data["state"],
-                                                                          CHECK_HINT))
+                        "Enterprise Manager refuses it is not known: %s"
+                        % (self.noun.capitalize(), job.name, task.data["id"], task.data["state"], CHECK_HINT))
 
     def _refused(self, run, job, task, before):
         """EM's task says the start failed: nothing changed. A run that is going on now is the likely cause
@@ -153,6 +152,6 @@ def _newer(session, before):
 def run_job_action(module, action_class):
     """The one call of a module built on JobRun: check the options, log on, act, log off, exit."""
     module.run(lambda em, prepared: action_class(em, prepared[0], prepared[1], module.started,
-                                                check_mode=module.check_mode, warn=module.warn).run(),
+                                                 check_mode=module.check_mode, warn=module.warn).run(),
                prepare=lambda: (JobSelector.from_params(module.params), WaitOptions.from_params(module.params)),
                always=dict(job=None, task=None, session=None, elapsed=None))

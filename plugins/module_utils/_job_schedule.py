@@ -88,9 +88,9 @@ class JobSchedule(object):
                 self.warn("The schedule of %s changed meanwhile (a concurrent change made the toggle land the wrong "
                           "way); toggled once more." % ", ".join(repr(job.name) for job in wrong))
             pending = wrong
+        names = ", ".join(repr(job.name) for job in pending)
         raise VeeamEmError("The schedule of %s is still not %s after two toggles; someone else is changing it. Check "
-                           "the job in Enterprise Manager." % (", ".join(repr(job.name) for job in pending),
-                                                              "enabled" if self.enabled else "disabled"),
+                           "the job in Enterprise Manager." % (names, "enabled" if self.enabled else "disabled"),
                            result=dict(changed=True, jobs=[job.data for job in jobs]))
 
     def _post(self, job):

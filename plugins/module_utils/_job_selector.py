@@ -17,6 +17,7 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import Ve
 from ansible_collections.seedops.veeam_em.plugins.module_utils._input_checks import refuse_empty
 from ansible_collections.seedops.veeam_em.plugins.module_utils._jobs import find_jobs, find_one_job, normalize_job_id
 
+
 class JobSelector(object):
     def __init__(self, name=None, job_id=None, backup_server=None, job_types=None, kinds=None, several=False):
         refuse_empty((("name", name, "job name"), ("id", job_id, "job id (GUID or UID)"),

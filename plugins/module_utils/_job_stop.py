@@ -113,8 +113,8 @@ class JobStop(object):
         posted = stop.run.post_once(
             href, reconcile=lambda: _stopping(get_sessions_by_uid(self.em, [before]).get(before.uid)),
             not_applied=lambda error: "Stopping job %r failed: %s Its session was read again afterwards and it still "
-            "runs, so the stop was not applied; nothing changed for it. Run the task again." % (stop.job.name,
-                                                                                            sentence(error)))
+            "runs, so the stop was not applied; nothing changed for it. Run the task again."
+            % (stop.job.name, sentence(error)))
         stop.run.update(changed=True, task=posted.task, session=posted.evidence or before)
 
     def _follow(self):

@@ -36,6 +36,8 @@ RESULTS = ("Success", "Warning", "Failed")
 STATES = ("Starting", "Working", "Stopping", "Pausing", "Resuming", "Stopped")
 # (query type, task session query type) of each job session type.
 _SESSION_TYPES = (("BackupJobSession", "BackupTaskSession"), ("ReplicaJobSession", "ReplicaTaskSession"))
+
+
 class SessionQuery(object):
     """The options of veeam_em_session_info, checked before anything is sent."""
 
@@ -147,5 +149,5 @@ def _add_tasks(em, typed_sessions):
 
 def run_session_info(module):
     """veeam_em_session_info's one call: check the options, log on, read, log off, exit."""
-    module.run(lambda em, query: read_sessions(em, query), prepare=lambda: SessionQuery.from_params(module.params),
+    module.run(read_sessions, prepare=lambda: SessionQuery.from_params(module.params),
                always=dict(sessions=None))

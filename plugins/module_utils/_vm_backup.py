@@ -89,9 +89,8 @@ def is_processed(em, vm):
     so a restore point also counts as proof.
     """
     try:
-        if query(em, "ObjectInJob", "ObjectInJob", filter_all(filter_any("Name", [vm.name]),
-                                                             filter_any("BackupServerName", [vm.backup_server])),
-                 limit=1):
+        in_job = filter_all(filter_any("Name", [vm.name]), filter_any("BackupServerName", [vm.backup_server]))
+        if query(em, "ObjectInJob", "ObjectInJob", in_job, limit=1):
             return True
     except VeeamEmPermissionError:
         pass

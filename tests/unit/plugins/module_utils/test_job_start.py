@@ -400,8 +400,8 @@ def test_the_start_is_not_sent_once_the_wait_budget_is_used_up(em, http, warning
     http.expect(find_job(), newest_session(old_run()))
     started = _clock.now()
     clock.advance(3)
-    error = pytest.raises(VeeamEmWaitTimeout, JobStart(em, JobSelector("DB Backup"), WaitOptions(timeout=2), started,
-                                                      warn=warnings.append).run).value
+    start = JobStart(em, JobSelector("DB Backup"), WaitOptions(timeout=2), started, warn=warnings.append)
+    error = pytest.raises(VeeamEmWaitTimeout, start.run).value
     assert error.result["changed"] is False
     assert "before the start request could be sent, so nothing was sent and nothing changed" in str(error)
 

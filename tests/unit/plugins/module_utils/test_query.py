@@ -98,8 +98,8 @@ def test_query_reads_tasks_under_resources(em, http):
     http.expect(api_get(em_xml.query_url("Task")).reply(200, em_xml.query_result(
         [em_xml.task("task-5", "Finished", success=True, message="Ok"), em_xml.task("task-6")], "Tasks",
         container="Resources")))
-    assert [element.get("Href") for element in query(em, "Task", "Task")] == [em_xml.task_href("task-5"),
-                                                                             em_xml.task_href("task-6")]
+    hrefs = [element.get("Href") for element in query(em, "Task", "Task")]
+    assert hrefs == [em_xml.task_href("task-5"), em_xml.task_href("task-6")]
 
 
 def test_empty_query_result_gives_an_empty_list(em, http):

@@ -40,15 +40,14 @@ def names_filter(names):
 
 
 def test_newest_and_age_per_vm_and_a_vm_without_points_is_not_a_failure(em, http):
-    http.expect(api_get(em_xml.query_url("VmRestorePoint", names_filter(["web01", "web02"]),
-                                         sort_desc="CreationTime")).reply(200, em_xml.query_result([
-                                             point("11111111-0000-4000-8000-000000000001", "web01", "2026-12-01T05:00:00Z"),
-                                             point("11111111-0000-4000-8000-000000000002", "WEB01", "2026-12-01T04:00:00Z"),
-                                             point("11111111-0000-4000-8000-000000000003", "web01", "2026-11-30T05:00:00Z"),
-                                         ], "VmRestorePoints")))
+    points = [point("11111111-0000-4000-8000-000000000001", "web01", "2026-12-01T05:00:00Z"),
+              point("11111111-0000-4000-8000-000000000002", "WEB01", "2026-12-01T04:00:00Z"),
+              point("11111111-0000-4000-8000-000000000003", "web01", "2026-11-30T05:00:00Z")]
+    http.expect(api_get(em_xml.query_url("VmRestorePoint", names_filter(["web01", "web02"]), sort_desc="CreationTime"))
+                .reply(200, em_xml.query_result(points, "VmRestorePoints")))
     result = read_restore_points(em, ["web01", "web02"])
-    assert [(vm["name"], vm["count"], vm["age_seconds"]) for vm in result["vms"]] == [("web01", 2, 3600),
-                                                                                     ("web02", 0, None)]
+    summary = [(vm["name"], vm["count"], vm["age_seconds"]) for vm in result["vms"]]
+    assert summary == [("web01", 2, 3600), ("web02", 0, None)]
     assert result["vms"][1]["newest"] is None
     assert result["vms"][0]["newest"]["point_type"] == "Increment"
     assert [rp["creation_time"] for rp in result["restore_points"]] == ["2026-12-01T05:00:00Z", "2026-11-30T05:00:00Z"]

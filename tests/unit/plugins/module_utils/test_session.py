@@ -225,6 +225,7 @@ def test_a_second_401_after_the_re_logon_is_raised(http):
             em.get(JOB_URL)
     assert "still refused" in str(caught.value)
 
+
 def test_stream_hands_over_the_job_list(em, http):
     http.expect(api_get(em_xml.JOB_LIST_URL).reply(
         200, em_xml.job_list([em_xml.job(name="A"), em_xml.job(name="B")]), chunk_size=64))

@@ -48,8 +48,8 @@ def test_docs_examples_and_return_are_yaml_and_name_the_module(name):
     assert yaml.safe_load(module.DOCUMENTATION)["module"] == name
     assert yaml.safe_load(module.RETURN)
     examples = yaml.safe_load(module.EXAMPLES)
-    assert any("seedops.veeam_em." + name in task or any("seedops.veeam_em." + name in str(inner) for inner in
-                                                            task.get("block", [])) for task in examples)
+    fqcn = "seedops.veeam_em." + name
+    assert any(fqcn in task or any(fqcn in str(inner) for inner in task.get("block", [])) for task in examples)
 
 
 @pytest.mark.parametrize("name", MODULE_NAMES)
