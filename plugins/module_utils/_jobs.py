@@ -38,7 +38,10 @@ JOB_DETAILS_SCHEMA = _xml.Schema(
               "RetainDaysToKeep", "RetentionPeriod", "RetainDays", "ArchivedLogsMaxAgeHours", "ArchivedLogsMaxSizeMb",
               "BackupLogsFrequencyMin", "BackupScope", "Order"),
     lists=("Days", "Months", "Day"),
+    # StringListType (guestprocessingoptions.md): a list of paths, [] when empty.
+    string_lists=("IncludedIndexingFolders", "ExcludedIndexingFolders"),
 )
+INCLUDED_OBJECTS = ("ObjectInJob", "LinkedJobObject", "LinkedBackupRepository", "ObjectInAgentBackupJob", "NASObject")
 
 ROLE_HINT = ("Enterprise Manager gives access to jobs to the Portal Administrator role only; a Portal User or "
              "Restore Operator account can neither list nor start jobs. Use an account with the Portal "
@@ -94,8 +97,11 @@ def job_to_dict(element, details=False, kind=VM):
     if details:
         options = _xml.child(element, "JobScheduleOptions")
         data["schedule"] = _xml.element_to_dict(options, JOB_DETAILS_SCHEMA) if options is not None else None
-        info = _xml.child(element, "JobInfo")
-        includes = _xml.descendants(info, "ObjectInJob") if info is not None else []
+        # Where each kind keeps its objects (jobinfo.md, get_jobs_id.md examples 2-3, agents_jobs_id.md,
+        # nas_jobs_id.md): VM jobs' JobInfo ObjectInJob, backup copy jobs' linked jobs and repositories, agent jobs'
+        # ObjectInAgentBackupJob, file share jobs' own Includes of NASObject.
+        holders = [child for child in (_xml.child(element, "JobInfo"), _xml.child(element, "Includes")) if child is not None]
+        includes = [item for holder in holders for item in _xml.descendants(holder, INCLUDED_OBJECTS)]
         data["includes"] = [_xml.element_to_dict(item, JOB_DETAILS_SCHEMA) for item in includes]
     return data
 

@@ -232,10 +232,12 @@ class Schema(object):
     is always a list, also when it occurs once.
     """
 
-    def __init__(self, booleans=(), integers=(), lists=()):
+    def __init__(self, booleans=(), integers=(), lists=(), string_lists=()):
         self.booleans = frozenset(booleans)
         self.integers = frozenset(integers)
         self.lists = frozenset(lists)
+        # StringListType elements: their children's texts as one list of strings ([] when empty).
+        self.string_lists = frozenset(string_lists)
 
     def convert(self, name, text):
         if text is None or not text.strip():
@@ -286,6 +288,8 @@ def element_to_dict(element, schema=TEXT_ONLY):
 
 
 def _node_value(item, name, schema):
+    if name in schema.string_lists:
+        return [child.text or "" for child in item if local_name(child)]
     if not len(item) and not item.attrib:
         return schema.convert(name, item.text)
     value = element_to_dict(item, schema)
