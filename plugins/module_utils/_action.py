@@ -22,12 +22,14 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     VeeamEmFormatError,
     VeeamEmJobFailedError,
     VeeamEmNotFoundError,
+    VeeamEmPermissionError,
     VeeamEmTaskLostError,
     VeeamEmTransportError,
     VeeamEmWaitTimeout,
     is_transient,
 )
 from ansible_collections.seedops.veeam_em.plugins.module_utils._job_sessions import get_session, is_new, latest_session
+from ansible_collections.seedops.veeam_em.plugins.module_utils._task_sessions import failure_reasons
 from ansible_collections.seedops.veeam_em.plugins.module_utils._tasks import Task
 from ansible_collections.seedops.veeam_em.plugins.module_utils._waiter import Waiter
 
@@ -241,12 +243,25 @@ class ActionRun(object):
     def finish_run(self, href, what):
         """Follow a run to its end and report its result: Failed fails, Warning warns, Success succeeds."""
         session = self.follow_session(href)
+        if session.result in ("Failed", "Warning") and not session.data["failure_message"]:
+            session.data["failure_message"] = self._reasons(session)
+            self.update(session=session)
         summary = "%s: session %s ended with result %s" % (what, session.name, session.result)
         if session.result == "Failed":
             raise VeeamEmJobFailedError("%s. %s" % (summary, session.data["failure_message"] or "No failure message."))
         if session.result == "Warning":
             self.warn("%s. %s" % (summary, session.data["failure_message"] or ""))
         return self.done(summary + ".")
+
+    def _reasons(self, session):
+        """The reasons the session's task sessions give (None when there are none, or they cannot be read)."""
+        try:
+            reasons = failure_reasons(self.em, session)
+        except VeeamEmError as error:
+            if not is_transient(error) and not isinstance(error, VeeamEmPermissionError):
+                raise
+            return None
+        return "; ".join(reasons) or None
 
 
 class _TolerantReads(object):

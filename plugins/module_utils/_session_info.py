@@ -10,7 +10,7 @@ Every filter goes to the query service (get_query_backupjobsession.md, get_query
 JobUid, BackupServerName, JobType, State, Result, CreationTime with >=), so the requests follow the number of
 matching sessions (pages of 100), never the size of the history. Sessions are queried directly, never through
 /jobs, because a Portal User may read sessions but not jobs (security_roles_concept.md). Task sessions come in
-bulk: one query per UIDS_PER_QUERY sessions (get_query_backuptasksession.md: JobSessionUid).
+bulk (``_task_sessions``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._job_kinds import
     job_uid_candidates,
     kind_of_session_job_type,
 )
-from ansible_collections.seedops.veeam_em.plugins.module_utils._job_sessions import UIDS_PER_QUERY, session_to_dict
+from ansible_collections.seedops.veeam_em.plugins.module_utils._job_sessions import session_to_dict
+from ansible_collections.seedops.veeam_em.plugins.module_utils._task_sessions import TASK_SESSION_TYPES, task_sessions_of
 from ansible_collections.seedops.veeam_em.plugins.module_utils._jobs import normalize_job_id
 from ansible_collections.seedops.veeam_em.plugins.module_utils._query import PAGE_SIZE, filter_all, filter_any, iter_query
 from ansible_collections.seedops.veeam_em.plugins.module_utils._times import parse_since, quote_time
@@ -35,7 +36,7 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils import _xml
 RESULTS = ("Success", "Warning", "Failed")
 STATES = ("Starting", "Working", "Stopping", "Pausing", "Resuming", "Stopped")
 # (query type, task session query type) of each job session type.
-_SESSION_TYPES = (("BackupJobSession", "BackupTaskSession"), ("ReplicaJobSession", "ReplicaTaskSession"))
+_SESSION_TYPES = tuple(TASK_SESSION_TYPES.items())
 
 
 class SessionQuery(object):
@@ -91,22 +92,6 @@ def session_item(element):
     return data
 
 
-def task_session_to_dict(element):
-    """A BackupTaskSession or ReplicaTaskSession (backuptasksessions_id.md), one per processed object."""
-    return {
-        "name": element.get("VmDisplayName") or element.get("Name"),
-        "session_name": element.get("Name"),
-        "state": _xml.child_text(element, "State"),
-        "result": _xml.child_text(element, "Result") or None,
-        "reason": _xml.child_text(element, "Reason") or None,
-        "progress": _xml.to_int(_xml.child_text(element, "Progress")),
-        "creation_time": _xml.utc_time(_xml.child_text(element, "CreationTimeUTC")),
-        "end_time": _xml.utc_time(_xml.child_text(element, "EndTimeUTC")),
-        "total_size": _xml.to_int(_xml.child_text(element, "TotalSize")),
-        "job_session_uid": _xml.child_text(element, "JobSessionUid"),
-    }
-
-
 def read_sessions(em, query):
     streams = []
     for session_type, task_type in _SESSION_TYPES:
@@ -120,7 +105,9 @@ def read_sessions(em, query):
     newest = list(itertools.islice(heapq.merge(*streams, key=lambda entry: entry[0], reverse=True), query.limit))
     sessions = [item for dummy, dummy_type, item in newest]
     if query.include_tasks:
-        _add_tasks(em, [(task_type, item) for dummy, task_type, item in newest])
+        tasks = task_sessions_of(em, [(task_type, item["uid"]) for dummy, task_type, item in newest])
+        for dummy, dummy_type, item in newest:
+            item["tasks"] = tasks.get(item["uid"], [])
     return dict(changed=False, sessions=sessions)
 
 
@@ -129,22 +116,6 @@ def _keyed(elements, task_type):
     for element in elements:
         item = session_item(element)
         yield item["creation_time"] or "", task_type, item
-
-
-def _add_tasks(em, typed_sessions):
-    by_type = {}
-    for task_type, item in typed_sessions:
-        item["tasks"] = []
-        by_type.setdefault(task_type, {})[item["uid"]] = item
-    for task_type, items in sorted(by_type.items()):
-        uids = sorted(items)
-        for start in range(0, len(uids), UIDS_PER_QUERY):
-            chunk_filter = filter_any("JobSessionUid", uids[start:start + UIDS_PER_QUERY])
-            for element in iter_query(em, task_type, task_type, chunk_filter):
-                task = task_session_to_dict(element)
-                owner = items.get(task["job_session_uid"])
-                if owner is not None:
-                    owner["tasks"].append(task)
 
 
 def run_session_info(module):

@@ -158,7 +158,10 @@ sessions:
       description: End time, ISO 8601 in UTC; V(null) while the session runs.
       type: str
     failure_message:
-      description: Why the session failed or warned; V(null) when none.
+      description:
+        - Why the session failed or warned; V(null) when none.
+        - When Enterprise Manager leaves it empty on a finished run that failed or warned, the modules that
+          follow the run fill it in from the reasons of the run's task sessions (one per object).
       type: str
     is_retry:
       description: Whether the session is an automatic retry.

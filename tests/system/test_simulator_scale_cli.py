@@ -37,12 +37,17 @@ def test_generated_dataset_10000_jobs(sim_factory):
     assert resp.elapsed.total_seconds() < 1.5
     root = etree.fromstring(resp.content)
     jobs = root.findall("e:Job", N)
-    assert len(jobs) == 10000
+    # Of 10,000 generated jobs 1,000 are Veeam Agent and 500 file share backup jobs (not under /jobs).
+    assert len(jobs) == 8500
     assert jobs[0].get("Name") == "Job 000001" and jobs[-1].get("Name") == "Job 010000"
     again = http.get(f"{sim.url}/api/jobs?format=Entity")
     assert again.content == resp.content and again.elapsed.total_seconds() < 0.5
     refs = etree.fromstring(http.get(f"{sim.url}/api/jobs").content).findall("e:Ref", N)
-    assert len(refs) == 10000
+    assert len(refs) == 8500
+    agents = etree.fromstring(http.get(f"{sim.url}/api/agents/jobs").content).findall("e:Ref", N)
+    shares = etree.fromstring(http.get(f"{sim.url}/api/nas/jobs").content).findall("e:Ref", N)
+    assert (len(agents), len(shares)) == (1000, 500)
+    assert len({r.get("Name") for r in refs + agents + shares}) == 10000
     servers = etree.fromstring(http.get(f"{sim.url}/api/backupServers").content)
     assert [s.get("Name") for s in servers] == [f"vbr-0{i}.example.local" for i in range(1, 5)]
 
@@ -55,7 +60,8 @@ def test_generated_dataset_10000_jobs(sim_factory):
     by_uid = etree.fromstring(http.get(f"{sim.url}/api/query", params={
         "type": "Job", "filter": f'UID=="{job.get("UID")}"'}).content)
     assert [r.get("Name") for r in by_uid.findall("e:Refs/e:Ref", N)] == ["Job 005000"]
-    # One past session per job: 9,000 backup jobs (every 10th job is a replica job).
+    # One past session per job: 7,500 VM backup jobs (every 10th VM job is a replica job) and 1,500 agent and
+    # file share jobs, whose sessions are BackupJobSessions too.
     sessions = etree.fromstring(http.get(f"{sim.url}/api/query", params={"type": "BackupJobSession"}).content)
     assert sessions.find("e:PagingInfo", N).get("PagesCount") == "90"
     one = etree.fromstring(http.get(f"{sim.url}/api/query", params={

@@ -27,7 +27,8 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._job_sessions imp
 )
 from ansible_collections.seedops.veeam_em.plugins.module_utils._jobs import Job, job_to_dict, normalize_job_id
 from ansible_collections.seedops.veeam_em.plugins.module_utils._session import EmSession
-from ansible_collections.seedops.veeam_em.plugins.module_utils._session_info import session_item, task_session_to_dict
+from ansible_collections.seedops.veeam_em.plugins.module_utils._session_info import session_item
+from ansible_collections.seedops.veeam_em.plugins.module_utils._task_sessions import task_session_to_dict
 from ansible_collections.seedops.veeam_em.plugins.module_utils._tasks import Task, task_to_dict
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils import em_calls, em_xml
 

@@ -274,6 +274,21 @@ def test_failed_run_fails_with_changed_true_and_the_failure_message(em, http, wa
     assert error.result["task"]["state"] == "Finished"
 
 
+def test_a_failed_run_without_failure_message_reports_the_task_sessions_reasons(em, http, warnings):
+    # Captured v12 traffic shows FailureMessage null on Failed sessions; the reasons are in the task sessions.
+    task_session = ('<BackupTaskSession Type="BackupTaskSession" Name="sql01@x" UID="urn:veeam:BackupTaskSession:t1" '
+                    'VmDisplayName="sql01"><JobSessionUid>urn:veeam:BackupJobSession:%s</JobSessionUid>'
+                    "<State>Completed</State><Result>Failed</Result><Reason>Not enough free space on the repository"
+                    "</Reason></BackupTaskSession>" % NEW)
+    http.expect(find_job(), newest_session(old_run()), start(), poll_task(related=em_xml.session_href(NEW)),
+                poll_session("Stopped", result="Failed"),
+                api_get(em_xml.query_url("BackupTaskSession", 'JobSessionUid=="urn:veeam:BackupJobSession:%s"' % NEW))
+                .reply(200, em_xml.query_result([task_session], "BackupTaskSessions")))
+    error = failure(em, warnings, VeeamEmJobFailedError, wait_for="completion")
+    assert str(error).endswith("ended with result Failed. sql01: Not enough free space on the repository")
+    assert error.result["session"]["failure_message"] == "sql01: Not enough free space on the repository"
+
+
 def test_warning_run_succeeds_with_an_ansible_warning(em, http, warnings):
     http.expect(find_job(), newest_session(old_run()), start(), poll_task(related=em_xml.session_href(NEW)),
                 poll_session("Stopped", result="Warning", failure_message="VM sql02 is powered off"))
