@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Make sure ansible-test finds its pip bootstrap script without downloading it.
 
 ansible-test (sanity, and units/integration with --venv) creates virtual environments without pip and
@@ -6,7 +6,12 @@ bootstraps pip with a ``get-pip.py`` script that it downloads from Ansible's CI 
 not reachable from our machines, so ansible-test first looks for a cached copy at
 ``~/.ansible/test/cache/get_pip_<version>.py`` (dots in the version turned into underscores).
 
-This script writes a small stand-in there when the file is missing and leaves an existing one alone:
+Each ansible-core asks for its own pip version (2.16: 23.1.2, 2.19: 24.2, 2.21: 25.2): this script reads it
+from the ansible-test that the running Python imports
+(``ansible_test._internal.python_requirements.get_venv_packages``, for the running Python's version, which is
+the one ansible-test creates its virtual environments with), unless a version is given as the argument.
+
+It writes a small stand-in there when the file is missing and leaves an existing one alone:
 
 * it downloads the matching pip wheel from the package index (``pip download --no-deps pip==<version>``)
   into the same cache directory;
@@ -14,17 +19,18 @@ This script writes a small stand-in there when the file is missing and leaves an
   (``--no-setuptools``, ``--no-wheel``), replaces the ``pip==<version>`` requirement by the wheel file
   and runs ``pip install`` with the remaining arguments, exactly as the real get-pip does.
 
-Run it with the Python of the environment that holds ansible-test (the Makefile uses .venv/bin/python).
+Run it with the Python of the environment that holds ansible-test (the Makefile uses the leg's
+.venv-core/<minor>/bin/python).  Usage: ensure_get_pip.py [PIP_VERSION]
 """
 
 import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
-
-DEFAULT_PIP_VERSION = '24.2'
+import types
 
 STAND_IN = '''\
 """Stand-in for get-pip.py {version}, written by seedops.veeam_em scripts/ensure_get_pip.py.
@@ -57,18 +63,43 @@ if __name__ == '__main__':
 
 
 def wanted_pip_version():
-    """Return the pip version that the installed ansible-test bootstraps."""
+    """Return the pip version that the importable ansible-test bootstraps for the running Python."""
     try:
         import ansible_test  # pylint: disable=import-outside-toplevel
     except ImportError:
-        return DEFAULT_PIP_VERSION
+        sys.exit('get-pip: ERROR: %s cannot import ansible_test: run this script with the Python of the venv '
+                 'that holds ansible-core, or give the pip version as the argument' % sys.executable)
+    python_version = '%d.%d' % sys.version_info[:2]
+    try:
+        # pylint: disable-next=import-outside-toplevel
+        from ansible_test._internal.python_requirements import get_venv_packages
+        # get_venv_packages() reads only the version of its PythonConfig argument
+        return get_venv_packages(types.SimpleNamespace(version=python_version))['pip']
+    except Exception as error:  # pylint: disable=broad-exception-caught  # fall back to reading its source
+        print('get-pip: cannot call get_venv_packages (%s); reading its source' % error, file=sys.stderr)
     source = os.path.join(os.path.dirname(ansible_test.__file__), '_internal', 'python_requirements.py')
     try:
         with open(source, encoding='utf-8') as handle:
-            match = re.search(r"""\bpip=['"]([0-9][0-9.]*)['"]""", handle.read())
+            match = re.search(r"""default_packages = dict\(\s*pip=['"]([0-9][0-9.]*)['"]""", handle.read())
     except OSError:
         match = None
-    return match.group(1) if match else DEFAULT_PIP_VERSION
+    if not match:
+        sys.exit('get-pip: ERROR: found no pip version in %s; give it as the argument' % source)
+    return match.group(1)
+
+
+def download_wheel(version, cache_dir):
+    """Download the pip VERSION wheel into CACHE_DIR (through a temporary directory: runs may overlap)."""
+    temp_dir = tempfile.mkdtemp(dir=cache_dir, prefix='.pip-download-')
+    try:
+        command = [sys.executable, '-m', 'pip', 'download', '--no-deps', '--only-binary', ':all:',
+                   '--dest', temp_dir, 'pip==%s' % version]
+        result = subprocess.run(command, check=False)
+        for wheel in glob.glob(os.path.join(temp_dir, 'pip-%s-*.whl' % version)):
+            os.replace(wheel, os.path.join(cache_dir, os.path.basename(wheel)))
+        return result.returncode
+    finally:
+        shutil.rmtree(temp_dir, ignore_errors=True)
 
 
 def main():
@@ -84,13 +115,11 @@ def main():
     wheels = glob.glob(os.path.join(cache_dir, 'pip-%s-*.whl' % version))
     if not wheels:
         print('get-pip: %s is missing; fetching the pip %s wheel from the package index' % (target, version))
-        command = [sys.executable, '-m', 'pip', 'download', '--no-deps', '--only-binary', ':all:',
-                   '--dest', cache_dir, 'pip==%s' % version]
-        result = subprocess.run(command, check=False)
+        returncode = download_wheel(version, cache_dir)
         wheels = glob.glob(os.path.join(cache_dir, 'pip-%s-*.whl' % version))
-        if result.returncode != 0 or not wheels:
+        if not wheels:
             print('get-pip: ERROR: could not download pip==%s (exit %s); ansible-test cannot bootstrap pip.'
-                  % (version, result.returncode), file=sys.stderr)
+                  % (version, returncode), file=sys.stderr)
             return 1
 
     content = STAND_IN.format(version=version, wheel=os.path.basename(sorted(wheels)[0]))
