@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,13 +107,38 @@ TUNABLE_DEFAULTS: dict[str, Any] = {
     # Fault defaults (contract "Fault rules").
     "html_fault_status": 502,
     "huge_fault_size_mb": 300,
+    # Guess (a test setting): None = every Href the simulator writes starts with https://<the Host
+    # the client used>. "scheme://host[:port][/path]" = every Href and Link in a body starts with that
+    # instead, as when EM sits behind a TLS-offloading proxy or writes its own host name (the
+    # get_agents.md sample itself shows Href="http://local.host:9399/api/agents").
+    "link_base": None,
+    # Guess: whether the Location headers (logon, task) follow link_base too.
+    "link_base_location": False,
+    # Guess: get_agents_jobs_id.md's entity example writes an agent job's UID
+    # urn:veeam:AgentBackupJob:<guid>, its parameter table (and get_query_agentbackupjob.md's)
+    # urn:veeam:Job:<guid>. "AgentBackupJob" follows the example, "Job" the tables.
+    "agent_job_uid_type": "AgentBackupJob",
+    # Guess: where the Up JobReference link of an agent or file share job's session points. The
+    # docs show it only for VM jobs (backupsessions_id.md: /jobs/{ID}). "kind" = the job's own
+    # collection (/agents/jobs/{ID}, /nas/jobs/{ID}); "jobs" = /jobs/{ID} for every kind, which the
+    # simulator (like, perhaps, EM) answers 404 for a job that is not a VM job.
+    "session_job_link": "kind",
+    # Guess: security_roles_concept.md lists GET /nas/jobs/{ID}/backupSessions as available to a
+    # Portal User but does not mention /agents/jobs/{ID}/backupSessions (a link of the agent job
+    # entity with no page of its own) in either list. True lets a Portal User read it.
+    "portal_user_agent_job_sessions": True,
 }
+
+# link_base: a scheme, a host (and port), an optional path; no query, no trailing slash.
+_LINK_BASE = re.compile(r"https?://[A-Za-z0-9.\-_]+(:\d{1,5})?(/[^\s?#\"<>&]*)?|https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
 
 _CHOICES = {
     "start_when_running": ("task_failed", "error_400"),
     "stop_when_idle": ("task_failed", "error_400"),
     "retry_when_not_failed": ("task_failed", "error_400"),
     "stop_result": ("Success", "Warning", "Failed"),
+    "agent_job_uid_type": ("AgentBackupJob", "Job"),
+    "session_job_link": ("kind", "jobs"),
 }
 
 
@@ -121,6 +147,12 @@ def validate_setting(key: str, value: Any) -> Any:
     if key not in TUNABLE_DEFAULTS:
         raise ValueError(f"unknown setting {key!r}")
     default = TUNABLE_DEFAULTS[key]
+    if key == "link_base":
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str) or not _LINK_BASE.fullmatch(value.rstrip("/")):
+            raise ValueError("link_base must be null or scheme://host[:port][/path], e.g. http://em-internal.corp:9399")
+        return value.rstrip("/")
     if key in _CHOICES:
         if value not in _CHOICES[key]:
             raise ValueError(f"{key} must be one of {', '.join(_CHOICES[key])}")

@@ -19,6 +19,8 @@ class Counters:
             self._simple: Counter[str] = Counter()
             self._actions: Counter[str] = Counter()
             self._starts_by_job: Counter[str] = Counter()
+            self._actions_by_kind: dict[str, Counter[str]] = {}
+            self._starts_by_kind: dict[str, Counter[str]] = {}
             self._faults: Counter[str] = Counter()
 
     def request(self, method: str, path: str) -> None:
@@ -30,13 +32,16 @@ class Counters:
         with self._lock:
             self._simple[name] += n
 
-    def action(self, action: str) -> None:
+    def action(self, action: str, kind: str = "vm") -> None:
+        """`actions` counts every kind together (as it always did); `actions_by_kind` per kind."""
         with self._lock:
             self._actions[action] += 1
+            self._actions_by_kind.setdefault(kind, Counter())[action] += 1
 
-    def start(self, job_name: str) -> None:
+    def start(self, job_name: str, kind: str = "vm") -> None:
         with self._lock:
             self._starts_by_job[job_name] += 1
+            self._starts_by_kind.setdefault(kind, Counter())[job_name] += 1
 
     def fault(self, kind: str) -> None:
         with self._lock:
@@ -54,5 +59,7 @@ class Counters:
                 "expired_sessions": self._simple["expired_sessions"],
                 "actions": dict(self._actions),
                 "starts_by_job": dict(self._starts_by_job),
+                "actions_by_kind": {k: dict(v) for k, v in self._actions_by_kind.items()},
+                "starts_by_kind": {k: dict(v) for k, v in self._starts_by_kind.items()},
                 "faults": dict(self._faults),
             }

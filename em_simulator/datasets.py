@@ -10,8 +10,8 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 
-from .model import (BACKUP, BACKUP_COPY, IMMEDIATE_COPY, REPLICA, BackupServer, Job,
-                    ObjectInJob)
+from .model import (AGENT_BACKUP, BACKUP, BACKUP_COPY, IMMEDIATE_COPY, KIND_AGENT, KIND_NAS, NAS_BACKUP,
+                    REPLICA, BackupServer, Job, ObjectInJob, Repository)
 
 _NS = uuid.UUID("6f1d2c3e-5a4b-4c6d-8e9f-0a1b2c3d4e5f")
 _NS_BYTES = _NS.bytes
@@ -54,8 +54,9 @@ class SeedSession:
 class Dataset:
     name: str
     servers: list[BackupServer]
-    jobs: list[Job]
+    jobs: list[Job]  # every kind
     seeds: list[SeedSession] = field(default_factory=list)
+    repositories: list[Repository] = field(default_factory=list)
 
 
 def _server(id_: str | None, name: str, description: str, version: str) -> BackupServer:
@@ -73,6 +74,42 @@ def _vm(platform: str, host_key: str, name: str, order: int = 0) -> ObjectInJob:
 
 HOUR = 3600.0
 DAY = 86400.0
+GB = 1024 ** 3
+
+
+def _repository(server: BackupServer, name: str, kind: str, capacity_gb: int, free_gb: int,
+                id_: str | None = None) -> Repository:
+    return Repository(id=id_ or guid("repository", server.name, name), name=name, server=server,
+                      capacity=capacity_gb * GB, free_space=free_gb * GB, kind=kind)
+
+
+def _agent_job(name: str, platform: str, server: BackupServer, groups: list[str], id_: str | None = None,
+               **kw: object) -> Job:
+    """A Veeam Agent backup job (agents_jobs_id.md); `groups` are its protection groups or computers."""
+    jid = id_ or guid("agentjob", server.name, name)
+    j = Job(id=jid, name=name, job_type=AGENT_BACKUP, platform=platform, server=server, kind=KIND_AGENT,
+            **kw)  # type: ignore[arg-type]
+    j.includes = [ObjectInJob(id=guid("oiaj", jid, g), name=g, hierarchy_ref="", order=i)
+                  for i, g in enumerate(groups)]
+    return j
+
+
+def _share_host(path: str) -> str:
+    """The file server of a UNC path: srv12 for \\\\srv12\\share."""
+    return path.lstrip("\\").split("\\", 1)[0]
+
+
+def _nas_job(name: str, server: BackupServer, shares: list[str], repository: Repository, id_: str | None = None,
+             **kw: object) -> Job:
+    """A file share backup job (nas_jobs_id.md); `shares` are its FileOrFolder paths."""
+    jid = id_ or guid("nasjob", server.name, name)
+    j = Job(id=jid, name=name, job_type=NAS_BACKUP, platform="", server=server, kind=KIND_NAS,
+            repository=repository, **kw)  # type: ignore[arg-type]
+    j.includes = [ObjectInJob(id=guid("nasobject", jid, p), name=p,
+                              hierarchy_ref=f"urn:NasBackup:BackupServer:{guid('nasroot', server.name)}",
+                              file_server_uid=f"urn:veeam:FileServer:{guid('fileserver', _share_host(p))}")
+                  for p in shares]
+    return j
 
 
 def build_default() -> Dataset:
@@ -177,7 +214,44 @@ def build_default() -> Dataset:
     job("New Job Never Run", BACKUP, "VMware", vbr02, ["new01"], description="",
         schedule_configured=False, schedule_enabled=False, has_next_run=False)
 
-    return Dataset("default", [vbr01, vbr02, srv02], jobs, seeds)
+    # Two repositories per backup server (repositories_id.md; Kind values from get_repositories_id.md).
+    # srv02's first one is the documented "Backup Volume 01" with its documented id and sizes.
+    repos = [
+        _repository(vbr01, "Default Backup Repository", "WindowsLocal", 2048, 1311),
+        # The repository the nas_jobs_id.md sample's StorageOptions name.
+        _repository(vbr01, "NAS Backup Repository", "CifsShare", 8192, 5120, id_="efdea468-7d1d-4b63-8246-31b83849880d"),
+        _repository(vbr02, "Branch Hardened Repository", "LinuxLocal", 4096, 3900),
+        # Under 100 GB free: the get_query_repository.md sample's filter FreeSpace<107374182400 finds it.
+        _repository(vbr02, "Branch DD Boost", "DDBoost", 1024, 50),
+        Repository(id="bffeb9f5-1bdd-4bbd-9299-6fcb7c37bdf6", name="Backup Volume 01", server=srv02,
+                   capacity=1079639011328, free_space=881812750336, kind="WindowsLocal"),
+        _repository(srv02, "Scale-out Repository", "Extendable", 16384, 9000),
+    ]
+
+    # Veeam Agent backup jobs (agents_jobs_id.md): each has a finished session.
+    laptop = _agent_job("Laptop Backup", "AgentForWindows", vbr01, ["Sales Laptops"],
+                        description="Backup of the sales laptops", daily_time="13:00", utc_offset_h=2)
+    seed(laptop, "1", 21 * HOUR, 9 * 60)
+    linux = _agent_job("Linux Servers", "AgentForLinux", vbr02, ["lnx-app01", "lnx-app02"],
+                       description="Backup of physical Linux servers", schedule_configured=False,
+                       has_next_run=False, daily_time="04:00")
+    seed(linux, "1", 28 * HOUR, 17 * 60, "Warning",
+         "Processing lnx-app02 Warning: Snapshot creation took longer than expected.")
+    # Same name, same backup server as the VM job "Legacy App Backup": only the kind tells them apart.
+    legacy_agent = _agent_job("Legacy App Backup", "AgentForWindows", srv02, ["legacy-phys01"],
+                              description="Physical ERP server (Veeam Agent)", daily_time="02:30",
+                              schedule_enabled=False)
+    seed(legacy_agent, "1", 3 * DAY, 6 * 60)
+    # File share backup jobs (nas_jobs_id.md): the sample's job with its documented id, and one that never ran.
+    shared = _nas_job("Shared Files Backup", vbr01, ["\\\\srv12\\share"], repos[1],
+                      id_="93dfbb3e-f420-45cf-addc-4ee9297113f2", description="Backup of file share",
+                      daily_time="16:00", utc_offset_h=1)
+    seed(shared, "1", 23 * HOUR, 35 * 60)
+    projects = _nas_job("Projects Share", vbr02, ["\\\\nas02\\projects", "\\\\nas02\\archive"], repos[2],
+                        description="Project folders on the branch NAS", daily_time="20:30")
+    jobs += [laptop, linux, legacy_agent, shared, projects]
+
+    return Dataset("default", [vbr01, vbr02, srv02], jobs, seeds, repos)
 
 
 def build_generated(n_jobs: int, n_servers: int) -> Dataset:
@@ -187,20 +261,33 @@ def build_generated(n_jobs: int, n_servers: int) -> Dataset:
     jw = max(6, len(str(n_jobs)))
     servers = [_server(None, f"vbr-{i:0{sw}d}.example.local", f"Generated backup server {i}", "13.0.1.1071")
                for i in range(1, n_servers + 1)]
+    repos = [_repository(s, f"Repository {k} on {s.name}", kind, 4096 * k, 1024 * k + i)
+             for i, s in enumerate(servers) for k, kind in ((1, "WindowsLocal"), (2, "LinuxLocal"))]
     jobs: list[Job] = []
     seeds: list[SeedSession] = []
     for i in range(1, n_jobs + 1):
         server = servers[(i - 1) % n_servers]
         name = f"Job {i:0{jw}d}"
-        job_type = REPLICA if i % 10 == 0 else BACKUP
-        platform = "HyperV" if job_type == BACKUP and i % 3 == 0 else "VMware"
-        jid = guid("job", server.name, name)
         vm = f"vm-{i:0{jw}d}"
-        j = Job(id=jid, name=name, job_type=job_type, platform=platform, server=server,
-                description=f"Generated job {i}", daily_time=f"{(i % 24):02d}:{(i * 7) % 60:02d}",
-                rich=False, duration_s=2.0,
-                includes=[ObjectInJob(id=guid("oij", jid), name=vm,
-                                      hierarchy_ref=f"urn:VMware:Vm:{guid('vcenter', server.name)}.vm-{i}")])
+        daily = f"{(i % 24):02d}:{(i * 7) % 60:02d}"
+        # Of every 20 jobs two are Veeam Agent backup jobs and one a file share backup job (10 % and 5 %);
+        # the others are VM jobs, every 10th of them a replica job. Jobs 1-5 are VM jobs.
+        if i % 20 in (6, 16):
+            j = _agent_job(name, "AgentForLinux" if i % 20 == 16 else "AgentForWindows", server, [f"computer-{i}"],
+                           id_=guid("job", server.name, name), description=f"Generated agent job {i}",
+                           daily_time=daily, rich=False, duration_s=2.0)
+        elif i % 20 == 12:
+            j = _nas_job(name, server, [f"\\\\nas-{i % 97:02d}\\share-{i}"], repos[2 * ((i - 1) % n_servers)],
+                         id_=guid("job", server.name, name), description=f"Generated file share job {i}",
+                         daily_time=daily, rich=False, duration_s=2.0)
+        else:
+            job_type = REPLICA if i % 10 == 0 else BACKUP
+            platform = "HyperV" if job_type == BACKUP and i % 3 == 0 else "VMware"
+            jid = guid("job", server.name, name)
+            j = Job(id=jid, name=name, job_type=job_type, platform=platform, server=server,
+                    description=f"Generated job {i}", daily_time=daily, rich=False, duration_s=2.0,
+                    includes=[ObjectInJob(id=guid("oij", jid), name=vm,
+                                          hierarchy_ref=f"urn:VMware:Vm:{guid('vcenter', server.name)}.vm-{i}")])
         jobs.append(j)
         outcome, message = "Success", ""
         if i % 17 == 0:
@@ -209,4 +296,4 @@ def build_generated(n_jobs: int, n_servers: int) -> Dataset:
             outcome, message = "Warning", f"Processing {vm} Warning: low free space on datastore"
         seeds.append(SeedSession(j, "1", HOUR + (i * 7919) % int(28 * DAY), 60 + (i * 31) % 3540,
                                  outcome, message))
-    return Dataset("generated", servers, jobs, seeds)
+    return Dataset("generated", servers, jobs, seeds, repos)

@@ -18,9 +18,11 @@ class Request:
     query: dict[str, str]  # first value per parameter, names lower-cased
     headers: Any  # email.message.Message
     body: bytes
-    base: str  # "https://host:port" as the client addressed us
+    base: str  # "https://host:port" as the client addressed us (Location headers)
     token: str | None = None
     logon: LogonSession | None = None
+    # What the BASE placeholder of the Hrefs in a body becomes: the setting link_base, or "" = base.
+    link_base: str = ""
 
 
 @dataclass

@@ -21,6 +21,56 @@ SESSION_STATES = (STARTING, STOPPING, WORKING, PAUSING, RESUMING, STOPPED)
 SESSION_RESULTS = ("None", "Success", "Warning", "Failed")
 PLATFORMS = ("VMware", "HyperV", "vCloud", "CustomPlatform")
 
+# The three kinds of job EM serves, each from its own collection and query type
+# (query_type.md: Job, AgentBackupJob, NasJob).
+KIND_VM, KIND_AGENT, KIND_NAS = "vm", "agent", "nas"
+# get_agents_jobs_id.md: JobType "AgentBackup", Platform AgentForLinux or AgentForWindows.
+AGENT_BACKUP = "AgentBackup"
+AGENT_PLATFORMS = ("AgentForWindows", "AgentForLinux")
+# get_query_backupjobsession.md: a file share job's sessions have JobType "NasBackup"; the
+# NASJob entity itself has no JobType element (get_nas_jobs_id.md).
+NAS_BACKUP = "NasBackup"
+# get_query_backupjobsession.md and get_backupsessions_id.md: the seven JobType values of a
+# BackupJobSession, plus Replica (get_query_replicajobsession.md). The first four keep the
+# order the simulator always used, so that < and > on JobType compare as before.
+SESSION_JOB_TYPES = (BACKUP, REPLICA, BACKUP_COPY, IMMEDIATE_COPY, "ImmediateBackupCopyWorker", AGENT_BACKUP,
+                     "AgentManagement", NAS_BACKUP)
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """What differs between the kinds: names, paths and Task Operations."""
+    name: str
+    uid_type: str  # urn:veeam:<uid_type>:<guid>
+    collection: str  # path below /api
+    entity_tag: str  # root element of the entity
+    entity_type: str  # its Type attribute
+    ref_type: str  # Type of its EntityRef / Ref
+    list_tag: str  # root element of the ?format=Entity list (mapping_link_types_to_xml_schema.md)
+    label: str  # for messages
+    operations: tuple[tuple[str, str], ...]  # action -> Task Operation
+
+    def operation(self, action: str) -> str | None:
+        return dict(self.operations).get(action)
+
+
+KINDS = {k.name: k for k in (
+    # get_jobs_id.md, post_jobs_id_action*.md. clone is listed as a known action only: it answers 501.
+    JobKind(KIND_VM, "Job", "jobs", "Job", "Job", "JobReference", "Jobs", "Job",
+            (("start", "StartJob"), ("stop", "StopJob"), ("retry", "RetryJob"), ("sync", "StartJobSync"),
+             ("toggleScheduleEnabled", "UpdateJob"), ("clone", "CloneJob"))),
+    # agents_jobs_id.md, post_agents_jobs_id_action*.md (start is "StartJob", not StartAgentJob).
+    JobKind(KIND_AGENT, "AgentBackupJob", "agents/jobs", "AgentBackupJob", "AgentBackupJob",
+            "AgentBackupJobReference", "AgentBackupJobs", "Agent backup job",
+            (("start", "StartJob"), ("stop", "StopAgentJob"), ("retry", "RetryAgentJob"),
+             ("toggleScheduleEnabled", "UpdateJob"))),
+    # nas_jobs_id.md (root <NASJob Type="NasJob">), post_nas_jobs_id_action*.md.
+    JobKind(KIND_NAS, "NasJob", "nas/jobs", "NASJob", "NasJob", "NasJobReference", "NASJobs",
+            "File share backup job",
+            (("start", "StartNasJob"), ("stop", "StopNasJob"), ("retry", "RetryNasJob"),
+             ("toggleScheduleEnabled", "UpdateJob"))),
+)}
+
 TASK_RUNNING, TASK_OP_FINISHED, TASK_FINISHED = "Running", "OperationFinished", "Finished"
 
 
@@ -40,22 +90,42 @@ class BackupServer:
 
 
 @dataclass(eq=False)
+class Repository:
+    """A backup repository (repositories_id.md): sizes in bytes, Kind from get_repositories_id.md."""
+    id: str
+    name: str
+    server: BackupServer
+    capacity: int
+    free_space: int
+    kind: str = "WindowsLocal"
+    index: int = 0
+
+    @property
+    def uid(self) -> str:
+        return f"urn:veeam:Repository:{self.id}"
+
+
+@dataclass(eq=False)
 class ObjectInJob:
+    """An object a job processes: a VM (ObjectInJob), a protection group or computer
+    (ObjectInAgentBackupJob) or a share path (NASObject, `name` = FileOrFolder)."""
     id: str
     name: str
     hierarchy_ref: str
     display_name: str | None = None
     order: int = 0
+    file_server_uid: str = ""  # NASObject only
 
 
 @dataclass(eq=False)
 class Job:
     id: str
     name: str
-    job_type: str
-    platform: str
+    job_type: str  # AgentBackup for agent jobs, NasBackup (the session JobType) for file share jobs
+    platform: str  # "" for file share jobs (their entity has no Platform)
     server: BackupServer
     description: str = ""
+    kind: str = KIND_VM
     schedule_configured: bool = True
     schedule_enabled: bool = True
     # Daily schedule "HH:MM" in the server's local time and its UTC offset in
@@ -72,6 +142,11 @@ class Job:
     outcome: str = "Success"
     failure_message: str = ""
     related_link: bool = True
+    # File share jobs: the backup repository their StorageOptions name (nas_jobs_id.md).
+    repository: Repository | None = None
+    # The type in the UID (urn:veeam:<uid_type>:<guid>); the catalog sets it from the kind
+    # and the agent_job_uid_type setting.
+    uid_type: str = ""
     # Filled in by the dataset loader.
     index: int = 0
     defaults: dict[str, Any] = field(default_factory=dict)
@@ -80,9 +155,21 @@ class Job:
     entity_xml: str = ""
     query_fields: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if not self.uid_type:
+            self.uid_type = KINDS[self.kind].uid_type
+
     @property
     def uid(self) -> str:
-        return f"urn:veeam:Job:{self.id}"
+        return f"urn:veeam:{self.uid_type}:{self.id}"
+
+    @property
+    def spec(self) -> JobKind:
+        return KINDS[self.kind]
+
+    @property
+    def collection(self) -> str:
+        return KINDS[self.kind].collection
 
     @property
     def is_replica(self) -> bool:

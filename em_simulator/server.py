@@ -96,9 +96,16 @@ class _RequestHandler(BaseHTTPRequestHandler):
         query: dict[str, str] = {}
         for key, value in parse_qsl(split.query, keep_blank_values=True):
             query.setdefault(key.lower(), value)
+        base = f"https://{host}"
+        settings = app.state.settings
+        # Setting link_base: the Hrefs in bodies (and, with link_base_location, the Location headers)
+        # name another scheme://host:port than the one the client used.
+        link_base = settings["link_base"] or ""
+        if link_base and settings["link_base_location"]:
+            base = link_base
         req = Request(method=self.command, raw_path=raw_path, path=path, query_string=split.query,
-                      query=query, headers=self.headers, body=body or b"", base=f"https://{host}",
-                      token=_session_token(self.headers))
+                      query=query, headers=self.headers, body=body or b"", base=base,
+                      token=_session_token(self.headers), link_base=link_base)
         if path.startswith("/_sim"):
             resp = app.control(req)
         else:
@@ -311,10 +318,12 @@ class Simulator:
         with self._st().lock:
             return list(self._st().issued_tokens)
 
-    def job_id(self, name: str, server: str | None = None) -> str:
-        """GUID of the job with this exact name (and server name, when ambiguous)."""
+    def job_id(self, name: str, server: str | None = None, kind: str | None = None) -> str:
+        """GUID of the job with this exact name (and server name and kind "vm", "agent" or "nas",
+        when ambiguous)."""
         jobs = [j for j in self._st().catalog.jobs_by_name.get(name, [])
-                if server is None or j.server.name == server]
+                if (server is None or j.server.name == server) and (kind is None or j.kind == kind)]
         if len(jobs) != 1:
-            raise KeyError(f"{len(jobs)} jobs named {name!r}" + (f" on {server}" if server else ""))
+            raise KeyError(f"{len(jobs)} jobs named {name!r}" + (f" on {server}" if server else "")
+                           + (f" of kind {kind}" if kind else ""))
         return jobs[0].id

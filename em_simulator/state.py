@@ -18,7 +18,7 @@ from .config import (JOB_OVERRIDE_KEYS, ROLE_ADMIN, SimulatorConfig, User, valid
 from .counters import Counters
 from .datasets import Dataset, build_default, build_generated, guid
 from .faults import FaultBook
-from .model import (BACKUP, BACKUP_COPY, IMMEDIATE_COPY, REPLICA, Job, JobSession, LogonSession,
+from .model import (BACKUP, BACKUP_COPY, IMMEDIATE_COPY, KIND_VM, REPLICA, Job, JobSession, LogonSession,
                     Task)
 
 
@@ -74,6 +74,7 @@ class SimState:
             self.faults.clear()
             self.settings = self.config.tunables()
             self.catalog.set_immediate_copy_sync(self.settings["immediate_copy_sync"])
+            self.catalog.set_agent_uid_type(self.settings["agent_job_uid_type"])
             self.catalog.restore_defaults()
             self.epoch += 1
             self._load_dynamic()
@@ -89,6 +90,8 @@ class SimState:
             self.settings.update(checked)
             if "immediate_copy_sync" in checked:
                 self.catalog.set_immediate_copy_sync(checked["immediate_copy_sync"])
+            if "agent_job_uid_type" in checked:
+                self.catalog.set_agent_uid_type(checked["agent_job_uid_type"])
             for name, overrides in checked_jobs.items():
                 self._apply_job_overrides(name, overrides)
             return dict(self.settings)
@@ -229,7 +232,7 @@ class SimState:
                        else "Warning: simulated warning")
         s = self._add_session(job, sid, now, job.duration_s, job.outcome, message, is_retry)
         s.visible_m = now + self.settings["session_visible_after_s"]
-        self.counters.start(job.name)
+        self.counters.start(job.name, job.kind)
         return s
 
     # ------------------------------------------------------------------ tasks
@@ -270,37 +273,41 @@ class SimState:
 
     # ---------------------------------------------------------------- actions
     def job_action(self, ls: LogonSession, job: Job, action: str) -> Task:
+        """start, stop, retry, sync, toggleScheduleEnabled on a job of any kind; the Task Operation
+        names are each kind's documented ones (model.KINDS)."""
+        spec = job.spec
         name = _ACTION_NAMES.get(action.lower())
-        if name is None:
-            raise ActionError(400, f"Unknown action '{action}'. Supported actions: start, stop, retry, "
-                                   "sync, toggleScheduleEnabled, clone.")
+        if name is None or spec.operation(name) is None:
+            supported = ", ".join(a for a, _op in spec.operations)
+            raise ActionError(400, f"Unknown action '{action}'. Supported actions: {supported}.")
         if name == "clone":
             raise ActionError(501, "The clone action is not implemented by the simulator.")
         with self.lock:
-            self.counters.action(name)
+            self.counters.action(name, job.kind)
             now = self.clock.now()
             s = self.settings
-            allowed = {
-                "start": (BACKUP, REPLICA),
-                "stop": (BACKUP, REPLICA),
-                "retry": (BACKUP, REPLICA),
-                "sync": (BACKUP_COPY, IMMEDIATE_COPY) if s["immediate_copy_sync"] else (BACKUP_COPY,),
-                "toggleScheduleEnabled": (BACKUP, REPLICA, BACKUP_COPY, IMMEDIATE_COPY),
-            }[name]
-            if job.job_type not in allowed:
-                # Guess: the docs only say which links a job type has (get_jobs_id.md).
-                raise ActionError(s["wrong_action_status"],
-                                  f"The '{name}' action is not available for job \"{job.name}\" "
-                                  f"of type {job.job_type}.")
+            if job.kind == KIND_VM:
+                allowed = {
+                    "start": (BACKUP, REPLICA),
+                    "stop": (BACKUP, REPLICA),
+                    "retry": (BACKUP, REPLICA),
+                    "sync": (BACKUP_COPY, IMMEDIATE_COPY) if s["immediate_copy_sync"] else (BACKUP_COPY,),
+                    "toggleScheduleEnabled": (BACKUP, REPLICA, BACKUP_COPY, IMMEDIATE_COPY),
+                }[name]
+                if job.job_type not in allowed:
+                    # Guess: the docs only say which links a job type has (get_jobs_id.md).
+                    raise ActionError(s["wrong_action_status"],
+                                      f"The '{name}' action is not available for job \"{job.name}\" "
+                                      f"of type {job.job_type}.")
+            operation = spec.operation(name) or ""
             if name == "toggleScheduleEnabled":
-                # em_api.md §6: a blind toggle, Operation UpdateJob, Message "Ok".
+                # em_api.md §6: a blind toggle, Operation UpdateJob, Message "Ok" (the same for
+                # post_agents_jobs_id_actiontogglescheduleenabled.md and the /nas/jobs page).
                 job.schedule_enabled = not job.schedule_enabled
                 self.catalog.changed([job])
-                return self._new_task(ls, "UpdateJob", True, "Ok", None, now)
+                return self._new_task(ls, operation, True, "Ok", None, now)
             latest = self.latest_session(job)
             running = latest is not None and latest.status(now).running
-            operation = {"start": "StartJob", "stop": "StopJob", "retry": "RetryJob",
-                         "sync": "StartJobSync"}[name]
             if name in ("start", "sync", "retry") and running:
                 return self._refuse(ls, operation, s["start_when_running"],
                                     f'Job "{job.name}" is already running.', now)
@@ -325,7 +332,7 @@ class SimState:
 
     def session_stop(self, ls: LogonSession, session: JobSession) -> Task:
         with self.lock:
-            self.counters.action("stopSession")
+            self.counters.action("stopSession", session.job.kind)
             now = self.clock.now()
             if not session.status(now).running:
                 return self._refuse(ls, "StopJobSession", self.settings["stop_when_idle"],

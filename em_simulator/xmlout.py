@@ -15,8 +15,8 @@ import re
 from typing import Iterable
 
 from .config import NAMESPACE
-from .model import (BACKUP_COPY, IMMEDIATE_COPY, REPLICA, BackupServer, Job, JobSession,
-                    ObjectInJob, SessionStatus, Task)
+from .model import (BACKUP_COPY, IMMEDIATE_COPY, KIND_AGENT, KIND_NAS, KIND_VM, REPLICA, BackupServer, Job,
+                    JobSession, ObjectInJob, Repository, SessionStatus, Task)
 
 BASE = "\x00"
 API = BASE + "/api"
@@ -241,7 +241,8 @@ def server_entity(server: BackupServer) -> str:
 # ----------------------------------------------------------------------- jobs
 
 def _job_base(job: Job) -> str:
-    return f"{API}/jobs/{job.id}"
+    # /jobs/{ID}, /agents/jobs/{ID} or /nas/jobs/{ID}.
+    return f"{API}/{job.collection}/{job.id}"
 
 
 def _sessions_link(job: Job) -> str:
@@ -255,11 +256,17 @@ def _server_up(server: BackupServer) -> str:
 
 
 def job_ref_body(job: Job) -> str:
-    """Attributes and links shared by <Ref> (lists) and <EntityRef> (one job)."""
+    """Attributes and links shared by <Ref> (lists) and <EntityRef> (one job).
+
+    Types: JobReference (jobs_id.md), AgentBackupJobReference (agents_jobs_id.md),
+    NasJobReference (nas_jobs_id.md; its sample's Href says /agents/jobs, a doc slip: the
+    simulator writes /nas/jobs). The reference links follow the scenario_starting_a_job.md
+    list sample for every kind (guess for agent and file share jobs: the docs show none)."""
+    spec = job.spec
     base = _job_base(job)
-    return (f' Type="JobReference" Href="{base}" Name="{attr(job.name)}" UID="{job.uid}">'
+    return (f' Type="{spec.ref_type}" Href="{base}" Name="{attr(job.name)}" UID="{job.uid}">'
             + links([_server_up(job.server),
-                     link("Alternate", f"{base}?format=Entity", "Job", job.name),
+                     link("Alternate", f"{base}?format=Entity", spec.entity_type, job.name),
                      _sessions_link(job)]))
 
 
@@ -438,6 +445,157 @@ def job_entity(job: Job, next_run: str | None, immediate_copy_sync: bool) -> str
             + schedule_options(job) + job_info(job) + "</Job>")
 
 
+def _gfs_off() -> str:
+    return ('<GfsRetentionPolicy Enabled="false"><Weekly><Enabled>false</Enabled><RetentionPeriod>1</RetentionPeriod>'
+            "<SelectedDay>Sunday</SelectedDay></Weekly><Monthly><Enabled>false</Enabled>"
+            "<RetentionPeriod>1</RetentionPeriod><SelectedWeek>First</SelectedWeek></Monthly>"
+            "<Yearly><Enabled>false</Enabled><RetentionPeriod>1</RetentionPeriod>"
+            "<SelectedMonth>January</SelectedMonth></Yearly></GfsRetentionPolicy>")
+
+
+def agent_job_links(job: Job) -> str:
+    # agents_jobs_id.md, in its order: Up, Alternate (Type JobReference, as written), Down includes,
+    # ToggleScheduleEnabled, Down backupSessions, Start, Stop, Retry; all actions are ?action= links.
+    base = _job_base(job)
+    return links([
+        _server_up(job.server),
+        link("Alternate", base, "JobReference", job.name),
+        link("Down", f"{base}/includes", "ObjectInJobList"),
+        link("ToggleScheduleEnabled", f"{base}?action=toggleScheduleEnabled"),
+        _sessions_link(job),
+        link("Start", f"{base}?action=start"),
+        link("Stop", f"{base}?action=stop"),
+        link("Retry", f"{base}?action=retry"),
+    ])
+
+
+def object_in_agent_job(job: Job, obj: ObjectInJob) -> str:
+    # agents_jobs_id.md: ObjectInAgentBackupJob with ObjectInJobId, Name, DisplayName, GuestProcessingOptions.
+    gpo = _guest_processing(True) if job.rich else ""
+    return (f'<ObjectInAgentBackupJob Type="ObjectInAgentBackupJob" Href="{_job_base(job)}/includes/{obj.id}">'
+            f"{el('ObjectInJobId', obj.id)}{el('Name', obj.name)}{el('DisplayName', obj.display_name or obj.name)}"
+            f"{gpo}</ObjectInAgentBackupJob>")
+
+
+def agent_job_entity(job: Job, next_run: str | None) -> str:
+    # agents_jobs_id.md: root <AgentBackupJob Type="AgentBackupJob">, UID urn:veeam:AgentBackupJob:<guid>;
+    # JobType, Platform, Description, ScheduleConfigured, ScheduleEnabled, NextRun, JobScheduleOptions, and
+    # a JobInfo holding Includes, GuestProcessingOptions and the retention policies directly.
+    base = _job_base(job)
+    objects = "".join(object_in_agent_job(job, o) for o in job.includes)
+    info = (wrap("Includes", objects) + (_guest_processing(False) + _gfs_off() if job.rich else "")
+            + "<SimpleRetentionPolicy><RetainCycles>7</RetainCycles><RetainDaysToKeep>7</RetainDaysToKeep>"
+            "<RetainLimitType>Cycles</RetainLimitType></SimpleRetentionPolicy>")
+    return (f'<AgentBackupJob Type="AgentBackupJob" Href="{base}?format=Entity" Name="{attr(job.name)}" '
+            f'UID="{job.uid}">{agent_job_links(job)}'
+            f"{el('JobType', job.job_type)}{el('Platform', job.platform)}{el('Description', job.description)}"
+            f"<ScheduleConfigured>{bool_text(job.schedule_configured)}</ScheduleConfigured>"
+            f"<ScheduleEnabled>{bool_text(job.schedule_enabled)}</ScheduleEnabled>"
+            + (el("NextRun", next_run) if next_run else "")
+            + schedule_options(job) + f"<JobInfo>{info}</JobInfo></AgentBackupJob>")
+
+
+def nas_job_links(job: Job) -> str:
+    # nas_jobs_id.md, in its order. The actions are path links (/nas/jobs/{ID}/start), written in lower
+    # case as the entity sample writes them (the link table writes /Start).
+    base = _job_base(job)
+    return links([
+        _server_up(job.server),
+        link("Alternate", base, "JobReference", job.name),
+        link("Down", f"{base}/includes", "NasObjectList"),
+        link("ToggleScheduleEnabled", f"{base}/toggleScheduleEnabled"),
+        _sessions_link(job),
+        link("Start", f"{base}/start"),
+        link("Stop", f"{base}/stop"),
+        link("Retry", f"{base}/retry"),
+    ])
+
+
+def nas_object(job: Job, obj: ObjectInJob) -> str:
+    # nas_jobs_id.md: NASObject (Type "NasObject") with HierarchyObjRef, ObjectInJobId, FileOrFolder,
+    # FileServerUid, InclusionMask, ExclusionMask. The sample's "\*.\*" is the dump's Markdown escape of *.*.
+    snapshots = "".join(el("Extension", f"{obj.name}\\{d}") for d in (".snapshot", "~snapshot"))
+    return (f'<NASObject Type="NasObject" Href="{_job_base(job)}/includes/{obj.id}">'
+            f"{el('HierarchyObjRef', obj.hierarchy_ref)}{el('ObjectInJobId', obj.id)}{el('FileOrFolder', obj.name)}"
+            f"{el('FileServerUid', obj.file_server_uid)}<InclusionMask><Extension>*.*</Extension></InclusionMask>"
+            f"<ExclusionMask>{snapshots}</ExclusionMask></NASObject>")
+
+
+def nas_job_entity(job: Job, next_run: str | None) -> str:
+    # nas_jobs_id.md: root <NASJob Type="NasJob"> (upper-case element, mixed-case Type), UID
+    # urn:veeam:NasJob:<guid>; Description, Includes, StorageOptions, ScheduleConfigured,
+    # ScheduleEnabled, NextRun, JobScheduleOptions. No JobType, no Platform, no JobInfo.
+    base = _job_base(job)
+    repo_uid = job.repository.uid if job.repository is not None else ""
+    storage = (f"<StorageOptions>{el('BackupRepositoryUid', repo_uid)}"
+               "<ShorttermRetentionType>Day</ShorttermRetentionType><ShorttermRetentionPeriod>3</ShorttermRetentionPeriod>"
+               "<LongtermRetentionEnabled>false</LongtermRetentionEnabled><AdvancedStorageOptions><ACL>"
+               "<FileAttributesChangeTrackingMode>TrackOnlyFolderAttributesChanges</FileAttributesChangeTrackingMode>"
+               "</ACL></AdvancedStorageOptions></StorageOptions>")
+    return (f'<NASJob Type="NasJob" Href="{base}?format=Entity" Name="{attr(job.name)}" UID="{job.uid}">'
+            f"{nas_job_links(job)}{el('Description', job.description)}"
+            + wrap("Includes", "".join(nas_object(job, o) for o in job.includes)) + storage
+            + f"<ScheduleConfigured>{bool_text(job.schedule_configured)}</ScheduleConfigured>"
+            f"<ScheduleEnabled>{bool_text(job.schedule_enabled)}</ScheduleEnabled>"
+            + (el("NextRun", next_run) if next_run else "")
+            + schedule_options(job) + "</NASJob>")
+
+
+def job_includes(job: Job) -> str:
+    """GET {job}/includes: ObjectsInJob, ObjectsInAgentBackupJob or NASObjects
+    (mapping_link_types_to_xml_schema.md; get_nas_jobs_id_includes.md shows <NASObjects>)."""
+    if job.kind == KIND_AGENT:
+        return wrap("ObjectsInAgentBackupJob", "".join(object_in_agent_job(job, o) for o in job.includes))
+    if job.kind == KIND_NAS:
+        return wrap("NASObjects", "".join(nas_object(job, o) for o in job.includes))
+    return wrap("ObjectsInJob", "".join(object_in_job(job, o) for o in job.includes))
+
+
+def agents_service() -> str:
+    # get_agents.md shows only the root <Agents Type="AgentsService" Href=".../api/agents">; the links
+    # (agents.md lists the resources it points to) are a guess.
+    base = f"{API}/agents"
+    return (f'<Agents Href="{base}" Type="AgentsService">'
+            + links([link("Down", f"{base}/jobs", "AgentBackupJobReferenceList"),
+                     link("Down", f"{base}/jobs?format=Entity", "AgentBackupJobList"),
+                     link("Down", f"{base}/backupSessions", "BackupJobSessionReferenceList")])
+            + "</Agents>")
+
+
+def nas_service() -> str:
+    # get_nas.md shows only the root <NASService>; the links (nas.md lists NasJob, FileServer and
+    # BackupJobSession) are a guess.
+    base = f"{API}/nas"
+    return (f'<NASService Href="{base}" Type="NasService">'
+            + links([link("Down", f"{base}/jobs", "NasJobReferenceList"),
+                     link("Down", f"{base}/jobs?format=Entity", "NASJobList"),
+                     link("Down", f"{base}/backupSessions", "BackupJobSessionReferenceList")])
+            + "</NASService>")
+
+
+# ------------------------------------------------------------- repositories
+
+def repository_ref(repo: Repository, tag: str = "Ref") -> str:
+    # repositories_id.md: EntityRef Type "RepositoryReference"; the links of a reference are a guess
+    # (the sample shows only the opening tag), in the shape of the job and backup server references.
+    base = f"{API}/repositories/{repo.id}"
+    return (f'<{tag} Type="RepositoryReference" Href="{base}" Name="{attr(repo.name)}" UID="{repo.uid}">'
+            + links([_server_up(repo.server), link("Alternate", f"{base}?format=Entity", "Repository", repo.name)])
+            + f"</{tag}>")
+
+
+def repository_entity(repo: Repository) -> str:
+    # repositories_id.md: Links (Up, Alternate, Down backups, Down replicas), Capacity, FreeSpace, Kind.
+    base = f"{API}/repositories/{repo.id}"
+    return (f'<Repository Type="Repository" Href="{base}?format=Entity" Name="{attr(repo.name)}" UID="{repo.uid}">'
+            + links([_server_up(repo.server),
+                     link("Alternate", base, "RepositoryReference", repo.name),
+                     link("Down", f"{base}/backups", "BackupReferenceList"),
+                     link("Down", f"{base}/replicas", "ReplicaReferenceList")])
+            + f"<Capacity>{repo.capacity}</Capacity><FreeSpace>{repo.free_space}</FreeSpace>"
+            + el("Kind", repo.kind) + "</Repository>")
+
+
 # ----------------------------------------------------------------- sessions
 
 def _session_base(s: JobSession) -> str:
@@ -450,26 +608,34 @@ def _task_sessions_link(s: JobSession) -> str:
     return link("Down", f"{_session_base(s)}/taskSessions", "BackupTaskSessionReferenceList")
 
 
-def session_ref(s: JobSession, tag: str = "Ref") -> str:
+def _session_job_href(job: Job, own_collection: bool) -> str:
+    # backupsessions_id.md: Up JobReference /jobs/{ID}; for agent and file share jobs the docs say nothing
+    # (setting session_job_link).
+    return _job_base(job) if own_collection or job.kind == KIND_VM else f"{API}/jobs/{job.id}"
+
+
+def session_ref(s: JobSession, tag: str = "Ref", own_collection: bool = True) -> str:
     base = _session_base(s)
     job = s.job
     return (f'<{tag} Type="{s.type_name}Reference" Href="{base}" Name="{attr(s.name)}" UID="{s.uid}">'
             + links([_server_up(job.server),
-                     link("Up", _job_base(job), "JobReference", job.name),
+                     link("Up", _session_job_href(job, own_collection), "JobReference", job.name),
                      link("Alternate", f"{base}?format=Entity", s.type_name, s.name),
                      _task_sessions_link(s)])
             + f"</{tag}>")
 
 
-def session_entity(s: JobSession, st: SessionStatus, creation: str, end: str | None) -> str:
+def session_entity(s: JobSession, st: SessionStatus, creation: str, end: str | None,
+                   own_collection: bool = True) -> str:
     base = _session_base(s)
     job = s.job
     items = [_server_up(job.server),
-             link("Up", _job_base(job), "JobReference", job.name),
+             link("Up", _session_job_href(job, own_collection), "JobReference", job.name),
              link("Alternate", base, f"{s.type_name}Reference", s.name),
              _task_sessions_link(s)]
     if not s.is_replica:
-        # The 2025 sample keeps Stop on a stopped session; replica sessions have none.
+        # The 2025 sample keeps Stop on a stopped session; replica sessions have none
+        # (replicasessions_id.md and the get_replicasessions_id.md link table show no Stop link).
         items.append(link("Stop", f"{base}?action=stop"))
     # XSD order (em_api.md §8): JobUid, JobName, JobType, CreationTimeUTC,
     # EndTimeUTC, State, Result, Progress, FailureMessage, IsRetry. While running,

@@ -18,6 +18,9 @@ def api_router() -> Router:
     r.add("GET", "/api/backupServers", servers.list_servers)
     r.add("GET", "/api/backupServers/{server_id}", servers.get_server)
     r.add("GET", "/api/backupServers/{server_id}/jobs", servers.server_jobs)
+    r.add("GET", "/api/backupServers/{server_id}/repositories", servers.server_repositories)
+    r.add("GET", "/api/repositories", servers.list_repositories)
+    r.add("GET", "/api/repositories/{repo_id}", servers.get_repository)
     # em_api.md §3: "/jobs (all)" is unavailable to a Portal User.
     r.add("GET", "/api/jobs", jobs.list_jobs, admin=True)
     r.add("GET", "/api/jobs/{job_id}", jobs.get_job, admin=True)
@@ -25,6 +28,26 @@ def api_router() -> Router:
     r.add("GET", "/api/jobs/{job_id}/includes", jobs.job_includes, admin=True)
     r.add("GET", "/api/jobs/{job_id}/backupSessions", partial(jobs.job_sessions, kind="backup"), admin=True)
     r.add("GET", "/api/jobs/{job_id}/replicaSessions", partial(jobs.job_sessions, kind="replica"), admin=True)
+    # security_roles_concept.md: a Portal User has none of the /agents/jobs and /nas/jobs operations
+    # except GET /nas/jobs/{ID}/backupSessions; it may read /agents/backupSessions and
+    # /nas/backupSessions (and the /agents and /nas service roots).
+    r.add("GET", "/api/agents", jobs.agents_service)
+    r.add("GET", "/api/agents/jobs", partial(jobs.list_jobs, kind="agent"), admin=True)
+    r.add("GET", "/api/agents/jobs/{job_id}", partial(jobs.get_job, kind="agent"), admin=True)
+    r.add("POST", "/api/agents/jobs/{job_id}", partial(jobs.job_action, kind="agent"), admin=True)
+    r.add("GET", "/api/agents/jobs/{job_id}/includes", partial(jobs.job_includes, kind="agent"), admin=True)
+    # Role checked in the handler (setting portal_user_agent_job_sessions).
+    r.add("GET", "/api/agents/jobs/{job_id}/backupSessions",
+          partial(jobs.job_sessions, kind="backup", job_kind="agent"))
+    r.add("GET", "/api/agents/backupSessions", partial(sessions.list_sessions, kind="backup", job_kind="agent"))
+    r.add("GET", "/api/nas", jobs.nas_service)
+    r.add("GET", "/api/nas/jobs", partial(jobs.list_jobs, kind="nas"), admin=True)
+    r.add("GET", "/api/nas/jobs/{job_id}", partial(jobs.get_job, kind="nas"), admin=True)
+    r.add("GET", "/api/nas/jobs/{job_id}/includes", partial(jobs.job_includes, kind="nas"), admin=True)
+    r.add("GET", "/api/nas/jobs/{job_id}/backupSessions",
+          partial(jobs.job_sessions, kind="backup", job_kind="nas"))
+    r.add("POST", "/api/nas/jobs/{job_id}/{action}", jobs.nas_job_action, admin=True)
+    r.add("GET", "/api/nas/backupSessions", partial(sessions.list_sessions, kind="backup", job_kind="nas"))
     r.add("GET", "/api/backupSessions", partial(sessions.list_sessions, kind="backup"))
     r.add("GET", "/api/backupSessions/{session_id}", partial(sessions.get_session, kind="backup"))
     r.add("POST", "/api/backupSessions/{session_id}", sessions.stop_session)

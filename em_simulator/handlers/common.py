@@ -20,7 +20,7 @@ WWW_AUTHENTICATE = ("WWW-Authenticate", "Basic Realm=RestSvc")
 def render(app: "App", req: Request, element: str) -> bytes:
     s = app.state.settings
     doc = xmlout.document(element, declaration=s["xml_declaration"], xsi=s["xsi_namespaces"])
-    return doc.replace(xmlout.BASE, xmlout.href(req.base)).encode("utf-8")
+    return doc.replace(xmlout.BASE, xmlout.href(req.link_base or req.base)).encode("utf-8")
 
 
 def xml(app: "App", req: Request, element: str, status: int = 200,
@@ -36,7 +36,7 @@ def cached_list(app: "App", req: Request, key: str, tag: str,
 
     def doc() -> str:
         return xmlout.document_list(tag, items(), declaration=s["xml_declaration"], xsi=s["xsi_namespaces"])
-    return Response(200, app.state.catalog.cached(full_key, xmlout.href(req.base), doc), XML_TYPE)
+    return Response(200, app.state.catalog.cached(full_key, xmlout.href(req.link_base or req.base), doc), XML_TYPE)
 
 
 def error(app: "App", req: Request, status: int, message: str,
@@ -59,11 +59,19 @@ def access_denied() -> HttpError:
     return HttpError(403, "Access denied.")
 
 
+def _own_collection(app: "App") -> bool:
+    return app.state.settings["session_job_link"] == "kind"
+
+
 def session_entity(app: "App", s: JobSession, now: float) -> str:
     st = s.status(now)
     clock = app.state.clock
     end = fmt_utc(clock.utc(st.end_m)) if st.end_m is not None else None
-    return xmlout.session_entity(s, st, fmt_utc(clock.utc(s.start_m)), end)
+    return xmlout.session_entity(s, st, fmt_utc(clock.utc(s.start_m)), end, _own_collection(app))
+
+
+def session_ref(app: "App", s: JobSession, tag: str = "Ref") -> str:
+    return xmlout.session_ref(s, tag, _own_collection(app))
 
 
 def session_list_body(app: "App", req: Request, sessions: list, kind: str, now: float) -> str:
@@ -71,4 +79,4 @@ def session_list_body(app: "App", req: Request, sessions: list, kind: str, now: 
     if entity_format(req):
         plural = "ReplicaJobSessions" if kind == "replica" else "BackupJobSessions"
         return xmlout.wrap(plural, "".join(session_entity(app, s, now) for s in sessions))
-    return xmlout.wrap("EntityReferences", "".join(xmlout.session_ref(s) for s in sessions))
+    return xmlout.wrap("EntityReferences", "".join(session_ref(app, s) for s in sessions))

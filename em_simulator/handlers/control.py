@@ -34,7 +34,10 @@ def _object(req: Request) -> dict[str, Any]:
 
 
 def health(app: "App", req: Request) -> Response:
-    return as_json({"ok": True, "dataset": app.state.dataset.name, "jobs": len(app.state.catalog.jobs)})
+    catalog = app.state.catalog
+    # "jobs" counts the VM jobs (as before); "jobs_by_kind" every kind.
+    return as_json({"ok": True, "dataset": app.state.dataset.name, "jobs": len(catalog.jobs),
+                    "jobs_by_kind": {k: len(index.jobs) for k, index in catalog.kinds.items()}})
 
 
 def counters(app: "App", req: Request) -> Response:

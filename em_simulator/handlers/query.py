@@ -9,9 +9,10 @@ from urllib.parse import quote_plus
 
 from .. import xmlout
 from ..httpio import HttpError, Request, Response
-from ..model import JOB_TYPES, PLATFORMS, SESSION_RESULTS, SESSION_STATES
+from ..model import (AGENT_BACKUP, AGENT_PLATFORMS, JOB_TYPES, KIND_AGENT, KIND_NAS, KIND_VM, KINDS, PLATFORMS,
+                     SESSION_JOB_TYPES, SESSION_RESULTS, SESSION_STATES)
 from ..query import FieldSpec, Fields, FilterError, Lookup, field_spec, run_query
-from .common import access_denied, session_entity, xml
+from .common import access_denied, session_entity, session_ref, xml
 
 if TYPE_CHECKING:
     from ..app import App
@@ -42,12 +43,52 @@ JOB_FIELDS = _fields(
     FieldSpec("BackupServerName", "string", lambda j: j.query_fields["backupservername"], indexed=True),
 )
 
+# get_query_agentbackupjob.md: as Job, but no NextRun; JobType only AgentBackup, Platform
+# AgentForLinux or AgentForWindows.
+AGENT_JOB_FIELDS = _fields(
+    FieldSpec("UID", "uid", lambda j: j.query_fields["uid"], indexed=True),
+    FieldSpec("Name", "string", lambda j: j.query_fields["name"], indexed=True),
+    FieldSpec("Description", "string", lambda j: j.query_fields["description"]),
+    FieldSpec("JobType", "enum", lambda j: j.query_fields["jobtype"], (AGENT_BACKUP,)),
+    FieldSpec("Platform", "enum", lambda j: j.query_fields["platform"], AGENT_PLATFORMS),
+    FieldSpec("ScheduleConfigured", "bool", lambda j: j.query_fields["scheduleconfigured"]),
+    FieldSpec("ScheduleEnabled", "bool", lambda j: j.query_fields["scheduleenabled"]),
+    FieldSpec("BackupServerUid", "uid", lambda j: j.query_fields["backupserveruid"], indexed=True),
+    FieldSpec("BackupServerName", "string", lambda j: j.query_fields["backupservername"], indexed=True),
+)
+
+# get_query_nasjob.md: no JobType and no Platform.
+NAS_JOB_FIELDS = _fields(
+    FieldSpec("UID", "uid", lambda j: j.query_fields["uid"], indexed=True),
+    FieldSpec("Name", "string", lambda j: j.query_fields["name"], indexed=True),
+    FieldSpec("Description", "string", lambda j: j.query_fields["description"]),
+    FieldSpec("NextRun", "datetime", lambda j: j.query_fields["nextrun"]),
+    FieldSpec("ScheduleConfigured", "bool", lambda j: j.query_fields["scheduleconfigured"]),
+    FieldSpec("ScheduleEnabled", "bool", lambda j: j.query_fields["scheduleenabled"]),
+    FieldSpec("BackupServerUid", "uid", lambda j: j.query_fields["backupserveruid"], indexed=True),
+    FieldSpec("BackupServerName", "string", lambda j: j.query_fields["backupservername"], indexed=True),
+)
+
+KIND_FIELDS = {KIND_VM: JOB_FIELDS, KIND_AGENT: AGENT_JOB_FIELDS, KIND_NAS: NAS_JOB_FIELDS}
+
+# get_query_backupserver.md. Guess: IpOrDnsName (the name the server was added with) is its Name.
 SERVER_FIELDS = _fields(
     FieldSpec("UID", "uid", lambda s: s.uid),
     FieldSpec("Name", "string", lambda s: s.name),
     FieldSpec("Description", "string", lambda s: s.description),
+    FieldSpec("IpOrDnsName", "string", lambda s: s.name),
     FieldSpec("Port", "int", lambda s: s.port),
     FieldSpec("Version", "string", lambda s: s.version),
+)
+
+# get_query_repository.md (Kind is an element of the entity but not a query parameter).
+REPOSITORY_FIELDS = _fields(
+    FieldSpec("UID", "uid", lambda r: r.uid),
+    FieldSpec("Name", "string", lambda r: r.name),
+    FieldSpec("FreeSpace", "int", lambda r: r.free_space),
+    FieldSpec("Capacity", "int", lambda r: r.capacity),
+    FieldSpec("BackupServerUid", "uid", lambda r: r.server.uid),
+    FieldSpec("BackupServerName", "string", lambda r: r.server.name),
 )
 
 
@@ -71,7 +112,7 @@ def _session_fields(app: "App", now: float) -> Fields:
     return _fields(
         FieldSpec("UID", "uid", lambda s: s.uid, indexed=True),
         FieldSpec("Name", "string", lambda s: s.name),
-        FieldSpec("JobType", "enum", lambda s: s.job.job_type, JOB_TYPES),
+        FieldSpec("JobType", "enum", lambda s: s.job.job_type, SESSION_JOB_TYPES),
         FieldSpec("JobUid", "uid", lambda s: s.job.uid, indexed=True),
         FieldSpec("JobName", "string", lambda s: s.job.name, indexed=True),
         FieldSpec("CreationTime", "datetime", lambda s: s.creation_wall),
@@ -94,25 +135,30 @@ class Source:
     entities: Callable[[list[Any]], str]
 
 
-def _job_source(app: "App", req: Request, now: float) -> Source:
-    catalog = app.state.catalog
+def _job_source(kind: str) -> Callable[["App", Request, float], Source]:
+    """Query types Job, AgentBackupJob and NasJob: the jobs of one kind."""
+    def make(app: "App", req: Request, now: float) -> Source:
+        index = app.state.catalog.kinds[kind]
+        catalog = app.state.catalog
 
-    def lookup(spec: FieldSpec, value: str) -> Iterable[Any]:
-        if spec.name == "Name":
-            return catalog.jobs_by_name_ci.get(value.casefold(), [])
-        if spec.name == "UID":
-            job = catalog.jobs_by_id.get(_uid_guid(value))
-            return [job] if job is not None and job.uid.lower() == value.strip().lower() else []
-        if spec.name == "BackupServerUid":
-            server = catalog.server(_uid_guid(value))
-            return catalog.jobs_by_server.get(server.id, []) if server else []
-        wanted = value.casefold()
-        return [j for s in catalog.servers if s.name.casefold() == wanted
-                for j in catalog.jobs_by_server.get(s.id, [])]
+        def lookup(spec: FieldSpec, value: str) -> Iterable[Any]:
+            if spec.name == "Name":
+                return index.by_name_ci.get(value.casefold(), [])
+            if spec.name == "UID":
+                job = catalog.job(_uid_guid(value), kind)
+                return [job] if job is not None and job.uid.lower() == value.strip().lower() else []
+            if spec.name == "BackupServerUid":
+                server = catalog.server(_uid_guid(value))
+                return index.by_server.get(server.id, []) if server else []
+            wanted = value.casefold()
+            return [j for s in catalog.servers if s.name.casefold() == wanted
+                    for j in index.by_server.get(s.id, [])]
 
-    return Source(catalog.jobs, JOB_FIELDS, lookup,
-                  lambda page: xmlout.wrap("Refs", "".join(xmlout.job_ref(j) for j in page)),
-                  lambda page: xmlout.wrap("Entities", xmlout.wrap("Jobs", "".join(j.entity_xml for j in page))))
+        plural = KINDS[kind].list_tag
+        return Source(index.jobs, KIND_FIELDS[kind], lookup,
+                      lambda page: xmlout.wrap("Refs", "".join(xmlout.job_ref(j) for j in page)),
+                      lambda page: xmlout.wrap("Entities", xmlout.wrap(plural, "".join(j.entity_xml for j in page))))
+    return make
 
 
 def _session_source(kind: str) -> Callable[["App", Request, float], Source]:
@@ -125,16 +171,17 @@ def _session_source(kind: str) -> Callable[["App", Request, float], Source]:
                 s = state.session(_uid_guid(value))
                 found = [s] if s is not None and s.uid.lower() == value.strip().lower() else []
             elif spec.name == "JobUid":
-                job = state.catalog.jobs_by_id.get(_uid_guid(value))
+                job = state.catalog.job(_uid_guid(value), None)
                 found = state.sessions_by_job.get(job.id, []) if job else []
-            else:  # JobName
-                found = [s for j in state.catalog.jobs_by_name_ci.get(value.casefold(), [])
+            else:  # JobName, over every kind of job
+                wanted = value.casefold()
+                found = [s for index in state.catalog.kinds.values() for j in index.by_name_ci.get(wanted, [])
                          for s in state.sessions_by_job.get(j.id, [])]
             return [s for s in found if s.kind == kind and s.visible(now)]
 
         plural = "ReplicaJobSessions" if kind == "replica" else "BackupJobSessions"
         return Source(items, _session_fields(app, now), lookup,
-                      lambda page: xmlout.wrap("Refs", "".join(xmlout.session_ref(s) for s in page)),
+                      lambda page: xmlout.wrap("Refs", "".join(session_ref(app, s) for s in page)),
                       lambda page: xmlout.wrap("Entities", xmlout.wrap(
                           plural, "".join(session_entity(app, s, now) for s in page))))
     return make
@@ -146,6 +193,14 @@ def _server_source(app: "App", req: Request, now: float) -> Source:
                   lambda page: xmlout.wrap("Refs", "".join(xmlout.server_ref(s) for s in page)),
                   lambda page: xmlout.wrap("Entities", xmlout.wrap(
                       "BackupServers", "".join(xmlout.server_entity(s) for s in page))))
+
+
+def _repository_source(app: "App", req: Request, now: float) -> Source:
+    repos = app.state.catalog.repositories
+    return Source(repos, REPOSITORY_FIELDS, None,
+                  lambda page: xmlout.wrap("Refs", "".join(xmlout.repository_ref(r) for r in page)),
+                  lambda page: xmlout.wrap("Entities", xmlout.wrap(
+                      "Repositories", "".join(xmlout.repository_entity(r) for r in page))))
 
 
 def _task_source(app: "App", req: Request, now: float) -> Source:
@@ -166,12 +221,17 @@ class QueryType:
 
 # query_type.md lists many more types; these are the ones the simulator serves.
 QUERY_TYPES = {q.name.lower(): q for q in (
-    # em_api.md §3: "GET /query?type=Job is not in the Portal User list".
-    QueryType("Job", _job_source, admin=True),
+    # em_api.md §3: "GET /query?type=Job is not in the Portal User list"; security_roles_concept.md
+    # lists Job, AgentBackupJob and NasJob among the Portal User's unavailable queries.
+    QueryType("Job", _job_source(KIND_VM), admin=True),
+    QueryType("AgentBackupJob", _job_source(KIND_AGENT), admin=True),
+    QueryType("NasJob", _job_source(KIND_NAS), admin=True),
     QueryType("BackupJobSession", _session_source("backup")),
     QueryType("ReplicaJobSession", _session_source("replica")),
     QueryType("Task", _task_source),
+    # security_roles_concept.md: BackupServer and Repository are available to a Portal User.
     QueryType("BackupServer", _server_source),
+    QueryType("Repository", _repository_source),
 )}
 
 

@@ -67,6 +67,17 @@ def test_generated_dataset_10000_jobs(sim_factory):
     one = etree.fromstring(http.get(f"{sim.url}/api/query", params={
         "type": "ReplicaJobSession", "filter": f'JobUid=="{job.get("UID")}"'}).content)
     assert len(one.findall("e:Refs/e:Ref", N)) == 1
+    # The other kinds' query types page as fast: 100 of the 1,000 agent jobs, and one by name.
+    t = time.monotonic()
+    page = etree.fromstring(http.get(f"{sim.url}/api/query", params={
+        "type": "AgentBackupJob", "format": "Entities", "page": 10}).content)
+    assert time.monotonic() - t < 0.5
+    assert len(page.findall("e:Entities/e:AgentBackupJobs/e:AgentBackupJob", N)) == 100
+    assert page.find("e:PagingInfo", N).get("PagesCount") == "10"
+    t = time.monotonic()
+    nas = etree.fromstring(http.get(f"{sim.url}/api/query", params={
+        "type": "NasJob", "filter": 'Name=="Job 009992"'}).content)
+    assert time.monotonic() - t < 0.5 and len(nas.findall("e:Refs/e:Ref", N)) == 1
 
 
 def test_cli_ready_line_state_file_and_sigterm(tmp_path):
