@@ -43,9 +43,22 @@ class JobSchedule(object):
         self.enabled = enabled
         self.check_mode = check_mode
         self.warn = warn or (lambda message: None)
+        self.jobs = None
+        # The ids of every job a toggle was sent for (its answer lost included): what a later task must put back.
+        self.sent = []
 
     def run(self):
-        jobs = self.selector.select(self.em)
+        try:
+            return self._run()
+        except VeeamEmError as error:
+            # A failure part-way must still hand on what was toggled, or a maintenance window could not undo it.
+            error.result.setdefault("changed", bool(self.sent))
+            error.result["changed_jobs"] = list(dict.fromkeys(self.sent))
+            error.result.setdefault("jobs", [job.data for job in self.jobs] if self.jobs is not None else None)
+            raise
+
+    def _run(self):
+        jobs = self.jobs = self.selector.select(self.em)
         before = dict((job.uid, job.data["schedule_enabled"]) for job in jobs)
         unconfigured = [job for job in jobs if not job.data["schedule_configured"]]
         for job in unconfigured:
@@ -81,7 +94,7 @@ class JobSchedule(object):
             fresh = dict((job.uid, job) for job in find_jobs_by_uid(self.em, pending))
             wrong = [fresh.get(job.uid, job) for job in pending
                      if fresh.get(job.uid) is None or fresh[job.uid].data["schedule_enabled"] != self.enabled]
-            jobs = [fresh.get(job.uid, job) for job in jobs]
+            jobs = self.jobs = [fresh.get(job.uid, job) for job in jobs]
             if not wrong:
                 return jobs
             if attempt == 1:
@@ -95,6 +108,7 @@ class JobSchedule(object):
 
     def _post(self, job):
         href = job.action_link(TOGGLE_REL)["href"]
+        self.sent.append(job.data["id"])
         try:
             return Task(self.em.post_action(href), href)
         except (VeeamEmTransportError, VeeamEmApiError, VeeamEmFormatError) as error:

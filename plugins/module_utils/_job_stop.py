@@ -57,7 +57,7 @@ class JobStop(object):
         self.started = started
         self.check_mode = check_mode
         self.warn = warn or (lambda message: None)
-        self.jobs = []
+        self.jobs = None
         self.stops = []
 
     def run(self):
@@ -71,7 +71,7 @@ class JobStop(object):
             raise
 
     def _result(self, msg):
-        result = dict(changed=bool(self.stops), jobs=[job.data for job in self.jobs],
+        result = dict(changed=bool(self.stops), jobs=[job.data for job in self.jobs] if self.jobs is not None else None,
                       stopped=[stop.entry() for stop in self.stops], elapsed=round(_clock.now() - self.started, 2))
         if msg is not None:
             result["msg"] = msg

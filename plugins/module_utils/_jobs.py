@@ -44,8 +44,8 @@ JOB_DETAILS_SCHEMA = _xml.Schema(
 INCLUDED_OBJECTS = ("ObjectInJob", "LinkedJobObject", "LinkedBackupRepository", "ObjectInAgentBackupJob", "NASObject")
 
 ROLE_HINT = ("Enterprise Manager gives access to jobs to the Portal Administrator role only; a Portal User or "
-             "Restore Operator account can neither list nor start jobs. Use an account with the Portal "
-             "Administrator role.")
+             "Restore Operator account cannot list, start, stop, retry or reschedule jobs. Use an account with the "
+             "Portal Administrator role.")
 
 
 def normalize_job_id(value):

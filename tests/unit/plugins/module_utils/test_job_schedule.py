@@ -98,3 +98,14 @@ def test_a_lost_toggle_answer_is_never_toggled_blindly_again_and_says_to_run_aga
     assert caught.value.result["changed"] is True
     assert "may or may not have been applied. Run the task again" in str(caught.value)
     assert http.methods.count("POST") == 2
+
+
+def test_a_failure_part_way_still_hands_on_every_job_a_toggle_was_sent_for(em, http, warnings):
+    # Regression: changed_jobs came back empty, so a maintenance window could not re-enable what was disabled.
+    http.expect(jobs_on_server(em_xml.job(), em_xml.job(name="Second", guid=OTHER_GUID)),
+                toggle()[0], api_post(em_xml.job_href(OTHER_GUID) + "?action=toggleScheduleEnabled").reply(503, b""))
+    with pytest.raises(VeeamEmError) as caught:
+        run(em, warnings)
+    assert caught.value.result["changed"] is True
+    assert caught.value.result["changed_jobs"] == [em_xml.JOB_GUID, OTHER_GUID]
+    assert [job["name"] for job in caught.value.result["jobs"]] == ["DB Backup", "Second"]
