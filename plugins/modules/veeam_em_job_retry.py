@@ -71,7 +71,7 @@ msg:
   sample: "The last run of job 'Nightly Backup' (session Nightly Backup@2026-11-29 20:00:24) ended with result Success,
     not Failed, so there is nothing to retry; nothing was sent."
 job:
-  description: The job, the same dict as RV(seedops.veeam_em.veeam_em_job_start#module:job); V(null) when not found.
+  description: The job, the same dict as RV(seedops.veeam_em.veeam_em_job_info#module:jobs); V(null) when not found.
   returned: always
   type: dict
 task:
@@ -81,7 +81,7 @@ task:
   type: dict
 session:
   description:
-    - The job session as last seen, the same dict as RV(seedops.veeam_em.veeam_em_job_start#module:session).
+    - The job session as last seen, the same dict as RV(seedops.veeam_em.veeam_em_job_info#module:jobs[].last_session).
     - The retry's session with O(wait_for=completion); the newest session when nothing was sent; else V(null).
   returned: always
   type: dict

@@ -122,60 +122,11 @@ msg:
   sample: "Job 'DB Backup' ran: session DB Backup@2026-11-29 20:00:24.003406 ended with result Success."
 job:
   description:
-    - The job, the same dict as an element of RV(seedops.veeam_em.veeam_em_job_info#module:jobs).
+    - The job, the same dict as an element of RV(seedops.veeam_em.veeam_em_job_info#module:jobs) (its keys are
+      documented there).
     - V(null) when the job was not found (or the module failed before it looked).
   returned: always
   type: dict
-  contains:
-    id:
-      description: The job's GUID.
-      type: str
-      sample: b04c217b-0538-4650-bec4-19deff4ea1ac
-    uid:
-      description: The job's UID.
-      type: str
-      sample: urn:veeam:Job:b04c217b-0538-4650-bec4-19deff4ea1ac
-    name:
-      description: Job name.
-      type: str
-      sample: SQL Replication
-    kind:
-      description: V(vm), V(agent) (a Veeam Agent backup job) or V(file_share) (a file share backup job).
-      type: str
-      sample: vm
-    job_type:
-      description:
-        - Enterprise Manager's own job type. V(Backup), V(Replica), V(BackupCopy) or V(ImmediateBackupCopy) for kind
-          V(vm); V(AgentBackup) for kind V(agent); V(NasBackup) for kind V(file_share).
-      type: str
-      sample: Replica
-    platform:
-      description: V(VMware), V(HyperV), V(vCloud) or V(CustomPlatform).
-      type: str
-      sample: VMware
-    description:
-      description: Job description (empty string when none).
-      type: str
-    backup_server:
-      description: Name of the backup server that owns the job.
-      type: str
-      sample: srv02.tech.local
-    backup_server_id:
-      description: GUID of that backup server.
-      type: str
-    schedule_configured:
-      description: Whether the job has a schedule.
-      type: bool
-    schedule_enabled:
-      description: Whether the schedule is enabled (can be V(true) without a configured schedule).
-      type: bool
-    next_run:
-      description: Next scheduled run, ISO 8601 in UTC; V(null) when none.
-      type: str
-      sample: "2026-12-01T17:00:00Z"
-    href:
-      description: The job's URL in the Enterprise Manager API.
-      type: str
 task:
   description: The Enterprise Manager task of the start, as last seen; V(null) when no start was sent.
   returned: always
@@ -204,56 +155,11 @@ task:
       type: str
 session:
   description:
-    - The job session (run) as last seen, the same dict as RV(seedops.veeam_em.veeam_em_job_info#module:jobs[].last_session).
+    - The job session (run) as last seen, the same dict as RV(seedops.veeam_em.veeam_em_job_info#module:jobs[].last_session)
+      (its keys are documented there).
     - V(null) when not known (O(wait_for=start) or O(wait=false)).
   returned: always
   type: dict
-  contains:
-    id:
-      description: Session GUID.
-      type: str
-    uid:
-      description: Session UID.
-      type: str
-    name:
-      description: Session name, C(<job name>@<start time>).
-      type: str
-    job_uid:
-      description: UID of the job.
-      type: str
-    job_name:
-      description: Name of the job.
-      type: str
-    job_type:
-      description: Type of the job as the session records it.
-      type: str
-    state:
-      description: V(Starting), V(Working), V(Stopping), V(Pausing), V(Resuming) or V(Stopped).
-      type: str
-    result:
-      description: V(Success), V(Warning) or V(Failed); V(null) while the session runs.
-      type: str
-    progress:
-      description: Progress in percent.
-      type: int
-    creation_time:
-      description: Start time, ISO 8601 in UTC.
-      type: str
-    end_time:
-      description: End time, ISO 8601 in UTC; V(null) while the session runs.
-      type: str
-    failure_message:
-      description:
-        - Why the session failed or warned; V(null) when none.
-        - When Enterprise Manager leaves it empty on a finished run that failed or warned, the modules that
-          follow the run fill it in from the reasons of the run's task sessions (one per object).
-      type: str
-    is_retry:
-      description: Whether the session is an automatic retry.
-      type: bool
-    href:
-      description: The session's URL in the Enterprise Manager API.
-      type: str
 elapsed:
   description: Seconds the module spent, from its start to its answer.
   returned: always

@@ -101,7 +101,7 @@ stopped:
         mode or when the answer to the stop was lost.
       type: dict
     session:
-      description: The job's session, the same dict as RV(seedops.veeam_em.veeam_em_job_start#module:session).
+      description: The job's session, the same dict as RV(seedops.veeam_em.veeam_em_job_info#module:jobs[].last_session).
       type: dict
 elapsed:
   description: Seconds the module spent, from its start to its answer.

@@ -109,65 +109,22 @@ EXAMPLES = r"""
 
 RETURN = r"""
 sessions:
-  description: The matching sessions, newest first; an empty list when none matches.
+  description:
+    - The matching sessions, newest first; an empty list when none matches.
+    - Each has the keys of RV(seedops.veeam_em.veeam_em_job_info#module:jobs[].last_session) (documented there), and
+      those below.
   returned: always
   type: list
   elements: dict
   contains:
-    id:
-      description: Session GUID.
-      type: str
-    uid:
-      description: Session UID.
-      type: str
-    name:
-      description: Session name, C(<job name>@<start time>).
-      type: str
-    job_uid:
-      description: UID of the job.
-      type: str
     job_id:
       description: GUID of the job.
-      type: str
-    job_name:
-      description: Name of the job.
-      type: str
-    job_type:
-      description: Type of the job as the session records it (for example V(Backup), V(Replica), V(AgentBackup),
-        V(NasBackup), V(ImmediateBackupCopyWorker)).
       type: str
     kind:
       description: V(vm), V(agent) or V(file_share).
       type: str
     backup_server:
       description: Name of the backup server that ran the session.
-      type: str
-    state:
-      description: V(Starting), V(Working), V(Stopping), V(Pausing), V(Resuming) or V(Stopped).
-      type: str
-    result:
-      description: V(Success), V(Warning) or V(Failed); V(null) while the session runs.
-      type: str
-    progress:
-      description: Progress in percent.
-      type: int
-    creation_time:
-      description: Start time, ISO 8601 in UTC.
-      type: str
-    end_time:
-      description: End time, ISO 8601 in UTC; V(null) while the session runs.
-      type: str
-    failure_message:
-      description:
-        - Why the session failed or warned; V(null) when none.
-        - When Enterprise Manager leaves it empty on a finished run that failed or warned, the modules that
-          follow the run fill it in from the reasons of the run's task sessions (one per object).
-      type: str
-    is_retry:
-      description: Whether the session is an automatic retry.
-      type: bool
-    href:
-      description: The session's URL in the Enterprise Manager API.
       type: str
     tasks:
       description: One entry per processed object (VM, computer or share).

@@ -94,7 +94,7 @@ task:
   type: dict
 session:
   description: The job session of the quick backup as last seen, the same dict as
-    RV(seedops.veeam_em.veeam_em_job_start#module:session); V(null) unless O(wait_for=completion).
+    RV(seedops.veeam_em.veeam_em_job_info#module:jobs[].last_session); V(null) unless O(wait_for=completion).
   returned: always
   type: dict
 elapsed:
