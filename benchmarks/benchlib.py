@@ -217,7 +217,19 @@ def counter_delta(before, after):
         "starts": sum(after["starts_by_job"].values()) - sum(before["starts_by_job"].values()),
         "started_jobs": sorted(name for name, count in after["starts_by_job"].items()
                                if count > before["starts_by_job"].get(name, 0)),
+        # {"vm"|"agent"|"nas": {job name: starts}}, the starts of each kind of job between the two snapshots.
+        "starts_by_kind": _delta_by_kind(before.get("starts_by_kind", {}), after.get("starts_by_kind", {})),
     }
+
+
+def _delta_by_kind(before, after):
+    delta = {}
+    for kind, names in after.items():
+        for name, count in names.items():
+            diff = count - before.get(kind, {}).get(name, 0)
+            if diff:
+                delta.setdefault(kind, {})[name] = diff
+    return delta
 
 
 # --- module runs -------------------------------------------------------------------------------------------
@@ -345,6 +357,14 @@ def write_inventory(name, hosts, host_vars=None):
 
 
 # --- request classification --------------------------------------------------------------------------------
+# The query types of the three kinds of job (docs/dev/contracts.md "Job kinds"): VM jobs, Veeam Agent backup
+# jobs, file share backup jobs; and their collections.
+JOB_QUERY_TYPES = ("Job", "AgentBackupJob", "NasJob")
+_JOB_COLLECTIONS = r"/api/(?:jobs|agents/jobs|nas/jobs)"
+# File share jobs' actions are path links (/nas/jobs/{id}/start), the other kinds' ?action= links.
+_NAS_ACTION = re.compile(r"^/api/nas/jobs/[^/]+/(?:start|stop|retry|toggleScheduleEnabled)/?$", re.I)
+
+
 def request_kind(method, url):
     parts = urlsplit(url)
     path = parts.path
@@ -357,16 +377,19 @@ def request_kind(method, url):
         return "logoff"
     if method == "GET" and path == "/api/query":
         qtype = query.get("type", "")
-        if qtype == "Job":
-            return "job look-up"
+        if qtype in JOB_QUERY_TYPES:
+            # Filtered (by name, id, backup server, type): a look-up; unfiltered: the list of a whole kind.
+            return "job look-up" if query.get("filter") else "job list"
         if qtype.endswith("JobSession"):
             return "session read"
         return "query %s" % qtype
-    if method == "GET" and path.rstrip("/") == "/api/jobs":
+    if method == "GET" and re.match(r"^%s/?$" % _JOB_COLLECTIONS, path):
         return "job list"
-    if method == "GET" and re.match(r"^/api/jobs/[^/]+/?$", path):
+    if method == "GET" and re.match(r"^%s/[^/]+/?$" % _JOB_COLLECTIONS, path):
         return "job look-up"
-    if method == "POST" and path.startswith("/api/jobs/") and "action" in query:
+    if method == "POST" and re.match(r"^%s/[^/]+/?$" % _JOB_COLLECTIONS, path) and "action" in query:
+        return "action"
+    if method == "POST" and _NAS_ACTION.match(path):
         return "action"
     if method == "GET" and path.startswith("/api/tasks/"):
         return "task poll"

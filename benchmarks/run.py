@@ -58,8 +58,11 @@ MIN_PARTS = {
     # kind -> (explanation in the "minimum" column)
     "entry point": "entry point (GET /api/)",
     "logon": "logon",
-    "job list": "job list (1 streamed GET)",
-    "job look-up": "job look-up",
+    # Three kinds of job, each in its own collection (VM, Veeam Agent, file share: docs/dev/contracts.md "Job
+    # kinds"): listing every job reads each collection once, and without `kind` a name or id may be a job of any
+    # kind (and of several: the look-up must see them all to report an ambiguous name), so a look-up queries each.
+    "job list": "job lists (1 per kind: the VM jobs' streamed GET, 1 query page each for agent and file share jobs)",
+    "job look-up": "job look-ups (1 filtered query per kind)",
     "session read": "newest session",
     "action": "POST start",
     "task poll": "task polls",
@@ -73,29 +76,34 @@ EXTRA_EXPLAINED = {
 }
 
 
+# Job kinds (VM, agent, file share): the job lists of "all jobs" and the look-ups of a job given without `kind`.
+KINDS = 3
+
+
 def op_specs():
     db_backup_id = "5658281f-625e-4627-89dd-d2a0c48be99e"
     return [
         dict(key="info-all", title="job_info: all jobs", module="job_info", args={},
-             minimum={"entry point": 1, "logon": 1, "job list": 1, "logoff": 1}),
+             minimum={"entry point": 1, "logon": 1, "job list": KINDS, "logoff": 1}),
         dict(key="info-name", title="job_info: by name", module="job_info", args={"name": "DB Backup"},
-             minimum={"entry point": 1, "logon": 1, "job look-up": 1, "logoff": 1}),
+             minimum={"entry point": 1, "logon": 1, "job look-up": KINDS, "logoff": 1}),
         dict(key="info-id", title="job_info: by id", module="job_info", args={"id": db_backup_id},
-             minimum={"entry point": 1, "logon": 1, "job look-up": 1, "logoff": 1}),
+             minimum={"entry point": 1, "logon": 1, "job look-up": KINDS, "logoff": 1}),
         dict(key="info-name-last", title="job_info: by name, include_last_session", module="job_info",
              args={"name": "DB Backup", "include_last_session": True},
-             minimum={"entry point": 1, "logon": 1, "job look-up": 1, "session read": 1, "logoff": 1},
+             minimum={"entry point": 1, "logon": 1, "job look-up": KINDS, "session read": 1, "logoff": 1},
              note="newest session: 1 query, newest first, page size 1"),
         dict(key="info-all-last", title="job_info: all jobs, include_last_session", module="job_info",
              args={"include_last_session": True},
-             minimum={"entry point": 1, "logon": 1, "job list": 1, "session read": 2, "logoff": 1},
+             minimum={"entry point": 1, "logon": 1, "job list": KINDS, "session read": 2, "logoff": 1},
              note="newest sessions: 1 read per session type, backup and replica"),
         dict(key="start-start", title="job_start: by name, wait_for: start", module="job_start",
              args={"name": "Quick Backup", "wait_for": "start"},
-             minimum={"entry point": 1, "logon": 1, "job look-up": 1, "action": 1, "task poll": None, "logoff": 1}),
+             minimum={"entry point": 1, "logon": 1, "job look-up": KINDS, "action": 1, "task poll": None,
+                      "logoff": 1}),
         dict(key="start-completion", title="job_start: by name, wait_for: completion", module="job_start",
              args={"name": "Quick Backup", "wait_for": "completion"},
-             minimum={"entry point": 1, "logon": 1, "job look-up": 1, "action": 1, "task poll": None,
+             minimum={"entry point": 1, "logon": 1, "job look-up": KINDS, "action": 1, "task poll": None,
                       "session poll": None, "logoff": 1}),
     ]
 
@@ -312,11 +320,42 @@ def bench_scale(sizes, reps, base):
 # ============================================================================================================
 # 5. Fan-out
 # ============================================================================================================
+# The generated dataset (em_simulator/datasets.py build_generated, docs/dev/contracts.md "Dataset generated")
+# makes every job whose number leaves 6 or 16 divided by 20 a Veeam Agent backup job and every one leaving 12 a
+# file share backup job; the others are VM jobs. The fan-out starts VM jobs only, so that its figures stay
+# comparable with earlier runs (one kind of start link, one kind of task).
+GENERATED_OTHER_KINDS = (6, 12, 16)
+
+
+def generated_vm_job_names(count):
+    """The names of the first ``count`` VM jobs of the generated dataset, in number order."""
+    names = []
+    number = 0
+    while len(names) < count:
+        number += 1
+        if number % 20 not in GENERATED_OTHER_KINDS:
+            names.append("Job %06d" % number)
+    return names
+
+
+def check_vm_jobs(sim, names):
+    """Ask the simulator (job_info, kind vm) that every name is a VM job, so the rule above cannot drift."""
+    run = B.ModuleRun("job_info", dict(sim.connection_args(), kind=["vm"]), "s5-vm-jobs", direct=True).check_ok()
+    vm_names = set(job["name"] for job in run.result["jobs"])
+    missing = [name for name in names if name not in vm_names]
+    if missing:
+        raise RuntimeError("not VM jobs of the generated dataset: %s" % ", ".join(missing))
+
+
 def bench_fanout(count=50, forks=10):
     section = {"count": count, "forks": forks, "timings": SHORT_TIMINGS, "variants": []}
+    # 100 generated jobs hold 85 VM jobs; the first 50 are Job 000001 .. Job 000059 without 6, 12, 16, 26 ...
     with B.SimulatorProcess("fanout", dataset="generated", jobs=100, servers=SERVERS) as sim:
         section["simulator"] = sim.command()
-        names = ["Job %06d" % i for i in range(1, count + 1)]
+        names = generated_vm_job_names(count)
+        check_vm_jobs(sim, names)
+        # For the report: the jobs are not Job 000001 .. Job <count> any more, but these (VM jobs only).
+        section["job_names"] = names
         hosts = ["host%02d" % i for i in range(1, count + 1)]
         inventory = B.write_inventory("fanout-%d" % count, hosts,
                                       dict((h, {"job_name": n}) for h, n in zip(hosts, names)))
@@ -336,6 +375,9 @@ def bench_fanout(count=50, forks=10):
             if delta["starts"] != count or len(delta["started_jobs"]) != count:
                 raise RuntimeError("fan-out %s started %d runs of %d jobs, expected %d"
                                    % (key, delta["starts"], len(delta["started_jobs"]), count))
+            if delta["started_jobs"] != sorted(names) or set(delta["starts_by_kind"]) != {"vm"}:
+                raise RuntimeError("fan-out %s started other jobs than the %d VM jobs: %s"
+                                   % (key, count, delta["starts_by_kind"]))
             section["variants"].append(dict(key=key, title=title, command=run.command(), wall=run.wall,
                                             requests=delta["requests_total"], logons=delta["logons"],
                                             logoffs=delta["logoffs"], live=delta["live_sessions"],

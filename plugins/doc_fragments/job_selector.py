@@ -20,7 +20,7 @@ options:
     type: str
   id:
     description:
-      - The job's GUID, or its UID V(urn:veeam:Job:<GUID>).
+      - The job's GUID, or its UID (V(urn:veeam:Job:<GUID>), V(urn:veeam:AgentBackupJob:<GUID>) or V(urn:veeam:NasJob:<GUID>)).
     type: str
   backup_server:
     description:

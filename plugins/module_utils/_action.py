@@ -22,7 +22,6 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     VeeamEmFormatError,
     VeeamEmJobFailedError,
     VeeamEmNotFoundError,
-    VeeamEmPermissionError,
     VeeamEmTaskLostError,
     VeeamEmTransportError,
     VeeamEmWaitTimeout,
@@ -254,12 +253,14 @@ class ActionRun(object):
         return self.done(summary + ".")
 
     def _reasons(self, session):
-        """The reasons the session's task sessions give (None when there are none, or they cannot be read)."""
+        """The reasons the session's task sessions give (None when there are none, or they cannot be read).
+
+        Only a detail of a run that has ended: whatever stops the look-up (a role, an older EM without the query
+        type, a passing error) must not hide the run's result.
+        """
         try:
             reasons = failure_reasons(self.em, session)
-        except VeeamEmError as error:
-            if not is_transient(error) and not isinstance(error, VeeamEmPermissionError):
-                raise
+        except VeeamEmError:
             return None
         return "; ".join(reasons) or None
 

@@ -37,7 +37,8 @@ JOB_DETAILS_SCHEMA = _xml.Schema(
     integers=("RetryTimes", "RetryTimeout", "BackupCompetitionWaitingPeriodMin", "FullPeriod", "RetainCycles",
               "RetainDaysToKeep", "RetentionPeriod", "RetainDays", "ArchivedLogsMaxAgeHours", "ArchivedLogsMaxSizeMb",
               "BackupLogsFrequencyMin", "BackupScope", "Order"),
-    lists=("Days", "Months", "Day"),
+    # nas_jobs_id.md: a file share job's InclusionMask and ExclusionMask hold repeated Extension elements.
+    lists=("Days", "Months", "Day", "Extension"),
     # StringListType (guestprocessingoptions.md): a list of paths, [] when empty.
     string_lists=("IncludedIndexingFolders", "ExcludedIndexingFolders"),
 )

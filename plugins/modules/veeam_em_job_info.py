@@ -123,7 +123,8 @@ jobs:
       type: str
       sample: Replica
     platform:
-      description: V(VMware), V(HyperV), V(vCloud) or V(CustomPlatform).
+      description: V(VMware), V(HyperV), V(vCloud) or V(CustomPlatform) for VM jobs; V(AgentForWindows) or V(AgentForLinux)
+        for agent jobs; V(null) for file share jobs.
       type: str
       sample: VMware
     description:

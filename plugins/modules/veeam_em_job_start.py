@@ -145,7 +145,8 @@ task:
       description: V(Running), V(OperationFinished) or V(Finished).
       type: str
     operation:
-      description: V(StartJob), or V(StartJobSync) for a backup copy job.
+      description: V(StartJob) (VM and agent jobs), V(StartJobSync) for a backup copy job, V(StartNasJob) for a file share
+        job.
       type: str
     success:
       description: Whether the task succeeded; V(null) while it runs.
