@@ -9,8 +9,6 @@ import pytest
 import yaml
 from lxml import etree
 
-from ansible_collections.seedops.veeam_em.plugins.module_utils._job_sessions import session_to_dict
-from ansible_collections.seedops.veeam_em.plugins.module_utils._jobs import job_to_dict
 from ansible_collections.seedops.veeam_em.plugins.module_utils._tasks import task_to_dict
 from ansible_collections.seedops.veeam_em.plugins.modules import veeam_em_job_start as module
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils import em_calls, em_xml
