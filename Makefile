@@ -5,7 +5,7 @@
 # CI=true; `make test` is what .ci/run runs.
 #
 # ansible-test (sanity, units, integration) runs in one venv per supported ansible-core minor instead,
-# .venv-core/<minor> (see "ansible-core test matrix" below); `make test` runs all of them.
+# .venv/core/<minor> (see "ansible-core test matrix" below); `make test` runs all of them.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -45,7 +45,7 @@ LOGS := $(BUILD)/logs
 # --- ansible-core test matrix ---------------------------------------------------------------------------
 # sanity, units and integration run on every ansible-core minor that meta/runtime.yml admits
 # (requires_ansible >=2.16.0), each on a controller Python that minor supports.  Leg CORE has
-#  - its own venv .venv-core/CORE: tests/requirements/ansible-core-CORE.txt (the newest patch, pinned, plus
+#  - its own venv .venv/core/CORE: tests/requirements/ansible-core-CORE.txt (the newest patch, pinned, plus
 #    requirements.txt), created or re-created when missing, older than that file or on another Python;
 #  - its own ansible-test tree build/ansible-test/CORE/ansible_collections/NAMESPACE/NAME: a mirror of every
 #    file a clone has plus untracked files that git does not ignore (scripts/sync_tree.py), nothing left out;
@@ -81,7 +81,8 @@ MATRIX_JOBS ?= 2
 CORE_PY := $(CORE_PYTHON.$(CORE))
 CORE_REQUIREMENTS := $(ROOT)/tests/requirements/ansible-core-$(CORE).txt
 CORE_VERSION := $(shell sed -n 's/^ansible-core==//p' $(CORE_REQUIREMENTS) 2>/dev/null)
-CORE_VENV := $(ROOT)/.venv-core/$(CORE)
+# Inside .venv: ignored by git and by galaxy.yml's build_ignore, so it never reaches the collection tarball.
+CORE_VENV := $(VENV)/core/$(CORE)
 CORE_BIN := $(CORE_VENV)/bin
 CORE_STAMP := $(CORE_VENV)/.requirements-python$(CORE_PY).stamp
 TEST_TREE := $(BUILD)/ansible-test/$(CORE)/ansible_collections/$(NAMESPACE)/$(NAME)
@@ -132,7 +133,7 @@ TEST_STEPS := venv matrix system changelog-lint docs-lint docs lint build ee
 help:
 	@echo 'make venv             create/update .venv ($(PYTHON_BASE), requirements-dev.txt)'
 	@echo 'make collection-link  build/collections/ansible_collections/$(NAMESPACE)/$(NAME) -> repository root'
-	@echo 'make core-venv        create/update .venv-core/CORE (tests/requirements/ansible-core-CORE.txt)'
+	@echo 'make core-venv        create/update .venv/core/CORE (tests/requirements/ansible-core-CORE.txt)'
 	@echo 'make ansible-test-tree  mirror git ls-files -co --exclude-standard into build/ansible-test/CORE/ansible_collections/...'
 	@echo 'make get-pip          write the get-pip stand-in that ansible-test of CORE needs (kept when present)'
 	@echo 'make sanity           ansible-test sanity --venv on the whole tree, leg CORE   (SANITY_ARGS=...)'
@@ -154,7 +155,7 @@ help:
 	@echo 'make demo             examples/demo.yml against the EM simulator'
 	@echo 'make bench            benchmarks/run.py'
 	@echo 'make test             $(TEST_STEPS)   (CORE=2.21: that leg only)'
-	@echo 'make clean            remove build/ and generated files (keeps the venvs); make distclean also removes .venv, .venv-core'
+	@echo 'make clean            remove build/ and generated files (keeps the venvs); make distclean also removes .venv (and .venv/core)'
 
 # --- .venv ----------------------------------------------------------------------------------------------
 venv: $(VENV_STAMP)
@@ -179,7 +180,7 @@ collection-link:
 	@test -f $(COLLECTION_LINK)/galaxy.yml
 	@echo "== $(COLLECTION_LINK:$(ROOT)/%=%) -> $$(readlink $(COLLECTION_LINK))"
 
-# --- .venv-core/CORE: the controller environment of leg CORE -------------------------------------------
+# --- .venv/core/CORE: the controller environment of leg CORE ------------------------------------------
 core-venv: $(CORE_STAMP)
 	@:
 
@@ -190,13 +191,13 @@ $(CORE_STAMP): $(CORE_REQUIREMENTS) $(ROOT)/requirements.txt
 			echo "ERROR: python$(CORE_PY) (the controller Python of the ansible-core $(CORE) leg) was not found:" \
 				"neither on PATH nor in \$$(pyenv root)/versions/$(CORE_PY).*/bin nor in ~/.pyenv/versions/$(CORE_PY).*/bin." \
 				"Install it, e.g. with 'pyenv install $(CORE_PY)', or put python$(CORE_PY) on PATH." >&2; exit 1; }; \
-		if [[ -e $(CORE_VENV) ]]; then echo "== .venv-core/$(CORE) runs Python $${have:-(none)}, not $(CORE_PY): re-creating it"; fi; \
-		echo "== creating .venv-core/$(CORE) with $$py"; \
+		if [[ -e $(CORE_VENV) ]]; then echo "== .venv/core/$(CORE) runs Python $${have:-(none)}, not $(CORE_PY): re-creating it"; fi; \
+		echo "== creating .venv/core/$(CORE) with $$py"; \
 		rm -rf $(CORE_VENV); "$$py" -m venv $(CORE_VENV); \
 	fi
-	@echo "== installing tests/requirements/ansible-core-$(CORE).txt into .venv-core/$(CORE)"
+	@echo "== installing tests/requirements/ansible-core-$(CORE).txt into .venv/core/$(CORE)"
 	$(CORE_BIN)/python -m pip install --quiet -r $(CORE_REQUIREMENTS)
-	@$(CORE_BIN)/python -c 'import sys; from ansible.release import __version__; print("== .venv-core/$(CORE): ansible-core", __version__, "on Python", sys.version.split()[0])'
+	@$(CORE_BIN)/python -c 'import sys; from ansible.release import __version__; print("== .venv/core/$(CORE): ansible-core", __version__, "on Python", sys.version.split()[0])'
 	@touch $@
 
 ansible-test-tree: venv
@@ -210,7 +211,7 @@ get-pip: core-venv
 	@$(CORE_BIN)/python $(ROOT)/scripts/ensure_get_pip.py
 
 # --- Tests ----------------------------------------------------------------------------------------------
-# sanity, units and integration run leg CORE (ansible-core CORE from .venv-core/CORE, Python CORE_PY) on
+# sanity, units and integration run leg CORE (ansible-core CORE from .venv/core/CORE, Python CORE_PY) on
 # that leg's mirror of the whole tree.
 # Each runs as locked-<target> under LEG_LOCK.
 sanity units integration: venv
@@ -362,7 +363,7 @@ test:
 
 clean:
 	rm -rf $(BUILD) $(ROOT)/tests/output $(ROOT)/$(INTEGRATION_CONFIG) $(ROOT)/.pytest_cache $(ROOT)/.coverage
-	find $(ROOT) \( -path $(VENV) -o -path $(ROOT)/.venv-core \) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	find $(ROOT) -path $(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) $(ROOT)/.venv-core
+	rm -rf $(VENV)

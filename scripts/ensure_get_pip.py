@@ -20,7 +20,7 @@ It writes a small stand-in there when the file is missing and leaves an existing
   and runs ``pip install`` with the remaining arguments, exactly as the real get-pip does.
 
 Run it with the Python of the environment that holds ansible-test (the Makefile uses the leg's
-.venv-core/<minor>/bin/python).  Usage: ensure_get_pip.py [PIP_VERSION]
+.venv/core/<minor>/bin/python).  Usage: ensure_get_pip.py [PIP_VERSION]
 """
 
 import glob
