@@ -177,6 +177,19 @@ def test_connection_error_shows_the_innermost_reason_without_object_reprs(http, 
     assert "MaxRetryError" not in str(caught.value)
 
 
+def test_a_proxy_error_names_the_proxy_without_its_credentials(http, monkeypatch):
+    # Regression: a bad HTTPS_PROXY was reported without naming the proxy.
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxyuser:proxy-s3cret@proxy.example:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    http.expect([GET(URL).raises(rex.ProxyError("Cannot connect to proxy."))] * 3)
+    with pytest.raises(VeeamEmTransportError) as caught:
+        Transport().request("GET", URL)
+    message = str(caught.value)
+    assert "through the proxy http://proxy.example:3128" in message
+    assert "proxy-s3cret" not in message and "proxyuser" not in message
+
+
 def test_tls_error_names_validate_certs_and_ca_path_and_is_not_retried(http):
     http.expect(GET(URL).raises(rex.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
                                              "self-signed certificate (_ssl.c:1006)")))
