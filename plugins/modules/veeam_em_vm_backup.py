@@ -27,14 +27,12 @@ extends_documentation_fragment:
   - seedops.veeam_em.wait
   - seedops.veeam_em.wait.wait_for
   - seedops.veeam_em.attributes
-  - seedops.veeam_em.attributes.actiongroup
+  - seedops.veeam_em.attributes.no_diff
 attributes:
   check_mode:
     support: full
     details:
       - In check mode the module finds the VM and checks that a job processes it, and sends no backup.
-  diff_mode:
-    support: none
 options:
   vm_name:
     description:
