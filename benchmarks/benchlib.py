@@ -29,10 +29,10 @@ ARGS = os.path.join(WORK, "args")
 PYTHON = sys.executable
 BIN = os.path.dirname(PYTHON)
 ANSIBLE_PLAYBOOK = os.path.join(BIN, "ansible-playbook")
-MODULES = {
-    "job_info": os.path.join(ROOT, "plugins", "modules", "veeam_em_job_info.py"),
-    "job_start": os.path.join(ROOT, "plugins", "modules", "veeam_em_job_start.py"),
-}
+# Every module, by its name without the veeam_em_ prefix ("job_start": plugins/modules/veeam_em_job_start.py).
+MODULES = dict((name[len("veeam_em_"):-len(".py")], os.path.join(ROOT, "plugins", "modules", name))
+               for name in os.listdir(os.path.join(ROOT, "plugins", "modules"))
+               if name.startswith("veeam_em_") and name.endswith(".py"))
 MODRUN = os.path.join(BENCH_DIR, "modrun.py")
 MEASURE = os.path.join(BENCH_DIR, "measure.py")
 

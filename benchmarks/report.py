@@ -408,10 +408,11 @@ class Report(object):
             return
         self.add("## 5. Fan-out: one play starts %d different jobs" % s["count"])
         self.add()
-        self.add("`veeam_em_job_start` with `wait_for: start` on jobs `Job 000001` … `Job %06d` of %s, with short "
-                 "simulator timings (%s). Live EM sessions: the simulator's count of logon sessions still open "
-                 "after the play."
-                 % (s["count"], code(s["simulator"]),
+        names = s.get("job_names") or ["Job %06d" % (n + 1) for n in range(s["count"])]
+        self.add("`veeam_em_job_start` with `wait_for: start` on the first %d VM jobs (`%s` ... `%s`, the agent and "
+                 "file share jobs among them left out) of %s, with short simulator timings (%s). Live EM sessions: "
+                 "the simulator's count of logon sessions still open after the play."
+                 % (s["count"], names[0], names[-1], code(s["simulator"]),
                     code("POST /_sim/config " + json.dumps(s["timings"], sort_keys=True))))
         self.add()
         rows = []
@@ -424,6 +425,49 @@ class Report(object):
                         "Logoffs", "Runs started / jobs", "Live EM sessions at the end"], rows))
         self.add()
         self.add(commands(["%s   # %s" % (v["command"], v["key"]) for v in s["variants"]]))
+        self.add()
+
+    # ----------------------------------------------------------------------------------------------------
+    def lifecycle(self):
+        s = self.r.get("lifecycle")
+        if not s:
+            return
+        self.add("## 6. Job lifecycle: stop and schedule on %d jobs" % s["count"])
+        self.add()
+        self.add("The %d VM jobs of %s (backup server `%s`), with short simulator timings (%s). \"One call\" selects "
+                 "them all with `backup_server` and `kind: [vm]`; \"a loop\" is one module run per job by `name`, "
+                 "one after the other, as a playbook `loop:` would run them (its time is the sum of the module runs, "
+                 "without ansible-playbook's own time per item). Before each stop variant every job is started and "
+                 "runs for 10 minutes; the stops use `wait: true` (the default), so a stop ends when the sessions "
+                 "are Stopped. Each variant starts from `POST /_sim/reset`."
+                 % (s["count"], code(s["simulator"]), s["backup_server"],
+                    code("POST /_sim/config " + json.dumps(s["timings"], sort_keys=True))))
+        self.add()
+        rows = []
+        by_key = dict((row["key"], row) for row in s["rows"])
+        for row in s["rows"]:
+            rows.append([row["title"], row["calls"], "%.2f s" % row["wall"], row["requests"],
+                         ", ".join("%s %d" % item for item in sorted(row["actions"].items())), row["logons"],
+                         "**%d**" % row["live"]])
+        self.add(table(["Variant", "Module runs", "Module time", "Requests", "Actions sent", "Logons",
+                        "Live EM sessions at the end"], rows))
+        self.add()
+        for action in ("stop", "schedule"):
+            one, loop = by_key.get(action + "-one-call"), by_key.get(action + "-loop")
+            if not one or not loop:
+                continue
+            single = loop["wall"] / float(loop["calls"])
+            self.goal("%s of %d jobs in one call takes at most twice one single-job call (%.2f s)"
+                      % (action, s["count"], single), one["wall"] <= 2 * single,
+                      "%.2f s (a loop: %.2f s)" % (one["wall"], loop["wall"]), 6)
+            self.goal("%s of %d jobs in one call sends fewer requests than the loop" % (action, s["count"]),
+                      one["requests"] < loop["requests"], "%d against %d" % (one["requests"], loop["requests"]), 6)
+        self.add("Requests grow with the jobs acted on in both variants (one action, one task poll or more, and for a "
+                 "stop a session read, per job); the loop adds a logon, a look-up and a logoff per job. The one call "
+                 "posts every action first and then polls every pending task and session in one round per poll "
+                 "interval, so its time stays near that of one job.")
+        self.add()
+        self.add(commands(["%s   # %s (first module run)" % (row["command"], row["key"]) for row in s["rows"]]))
         self.add()
 
     def summary(self):
@@ -442,6 +486,7 @@ class Report(object):
         self.latency()
         self.scale()
         self.fanout()
+        self.lifecycle()
         body = self.out
         return "\n".join(head + self.summary() + body).rstrip() + "\n", self.goals
 
