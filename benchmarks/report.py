@@ -470,6 +470,72 @@ class Report(object):
         self.add(commands(["%s   # %s (first module run)" % (row["command"], row["key"]) for row in s["rows"]]))
         self.add()
 
+    # ----------------------------------------------------------------------------------------------------
+    def history(self):
+        s = self.r.get("history")
+        if not s:
+            return
+        self.add("## 7. Protection and history at scale")
+        self.add()
+        self.add("Generated datasets with deep, mixed history: %d sessions per job (daily, the newest about an hour "
+                 "old; some jobs never ran; copy, agent and file share sessions among them) over %d backup servers. "
+                 "Every module runs directly, as the Portal User (`portaluser`), and sends no changing request (the "
+                 "benchmark fails otherwise). Peak RSS is the module process's, from `os.wait4()`."
+                 % (s["sessions_per_job"], s["servers"]))
+        self.add()
+        self.add("### veeam_em_session_info")
+        self.add()
+        rows = []
+        for size in s["sizes"]:
+            for row in size["rows"]:
+                rows.append(["%s jobs, %s sessions" % (thousands(size["jobs"]), thousands(size["sessions"])),
+                             fmt_args(row["args"]), row["requests"], "%.2f s" % row["wall"], "%.2f s" % row["cpu"],
+                             "%.0f MB" % row["rss"]])
+        self.add(table(["History", "Options (besides the connection)", "Requests", "Module time", "CPU",
+                        "Peak RSS"], rows))
+        self.add()
+        if len(s["sizes"]) >= 2:
+            small, large = s["sizes"][0], s["sizes"][-1]
+            for index, what in ((0, "one job"), (1, "one job, last 24 h"), (2, "one job with its task sessions")):
+                a, b = small["rows"][index], large["rows"][index]
+                self.goal("session_info, %s: the same requests at %s and %s sessions" % (
+                    what, thousands(small["sessions"]), thousands(large["sessions"])), a["requests"] == b["requests"],
+                    "%d and %d" % (a["requests"], b["requests"]), 7)
+            tasks_extra = large["rows"][2]["requests"] - large["rows"][0]["requests"]
+            self.goal("session_info include_tasks: one task-session query for the page of sessions, not one per "
+                      "session", tasks_extra <= 1, "+%d request(s) for %d sessions" % (tasks_extra,
+                                                                                      s["sessions_per_job"]), 7)
+            last = large["rows"][3]
+            self.goal("session_info, every job's last 24 h at %s jobs: under 10 s and 150 MB" % thousands(large["jobs"]),
+                      last["wall"] < 10 and last["rss"] < 150, "%.2f s, %.0f MB" % (last["wall"], last["rss"]), 7)
+        self.add("How it grows: a filter by job name (and time) is applied by the query service, so the requests "
+                 "follow the matching sessions, in pages of 100, and not the size of the history: the same for "
+                 "%s as for %s sessions. `include_tasks` adds one `BackupTaskSession` query per page of sessions. "
+                 "\"Every job's last 24 h\" matches about one session per job, so its requests and memory grow "
+                 "with the number of jobs (a page per 100 sessions)."
+                 % tuple(thousands(size["sessions"]) for size in (s["sizes"][-1], s["sizes"][0])))
+        self.add()
+        self.add(commands(["%s   # %s" % (row["command"], row["label"]) for row in s["sizes"][-1]["rows"]]))
+        self.add()
+        self.add("### veeam_em_restore_point_info")
+        self.add()
+        self.add("On %s." % code(s["restore_point_simulator"]))
+        self.add()
+        rows = [["%d" % row["vms"], yes(row["newest_only"]), row["requests"], "%.2f s" % row["wall"],
+                 "%.2f s" % row["cpu"], "%.0f MB" % row["rss"]] for row in s["restore_points"]]
+        self.add(table(["VM names", "newest_only", "Requests", "Module time", "CPU", "Peak RSS"], rows))
+        self.add()
+        many = [row for row in s["restore_points"] if row["vms"] == max(r["vms"] for r in s["restore_points"])]
+        for row in many:
+            self.goal("restore_point_info for %d VMs (newest_only=%s): fewer requests than VMs"
+                      % (row["vms"], row["newest_only"]), row["requests"] < row["vms"], "%d" % row["requests"], 7)
+        self.add("How it grows: the names go into OR-ed `VmDisplayName` filters, 40 names a query, and each query "
+                 "reads its pages of matching restore points (100 a page); so the requests grow with the pages of "
+                 "matching points, never with one query per VM.")
+        self.add()
+        self.add(commands(["%s   # %s" % (row["command"], row["label"]) for row in s["restore_points"]]))
+        self.add()
+
     def summary(self):
         lines = ["## Goals", ""]
         rows = [["%d" % g["section"], g["text"], g["measured"], yes(g["met"])] for g in self.goals]
@@ -487,6 +553,7 @@ class Report(object):
         self.scale()
         self.fanout()
         self.lifecycle()
+        self.history()
         body = self.out
         return "\n".join(head + self.summary() + body).rstrip() + "\n", self.goals
 

@@ -473,6 +473,74 @@ def bench_lifecycle(count=LIFECYCLE_JOBS):
 
 
 # ============================================================================================================
+# 7. Protection and history at scale: session_info over deep history, restore_point_info for many VMs
+# ============================================================================================================
+HISTORY_JOBS = (1000, 10000)
+HISTORY_SESSIONS_PER_JOB = 30
+RESTORE_POINT_VMS = (100, 500)
+
+
+def _measured(sim, module, args, label, check=None):
+    before = sim.counters()
+    run = B.ModuleRun(module, dict(sim.connection_args(B.PORTAL_USER), **args), label).check_ok()
+    delta = B.counter_delta(before, sim.counters())
+    changing = sum(v for k, v in delta["requests"].items() if not k.startswith("GET ") and "/sessionMngr/" not in k
+                   and "/logonSessions/" not in k)
+    if changing:
+        raise RuntimeError("%s sent changing requests: %s" % (label, delta["requests"]))
+    if check:
+        check(run.result)
+    return dict(label=label, args=dict((k, v) for k, v in args.items() if k != "vm_name"), wall=run.wall, cpu=run.cpu,
+                rss=run.maxrss_mb, requests=delta["requests_total"], by_path=delta["requests"],
+                command=run.command())
+
+
+def _expect(count_key, minimum):
+    def check(result):
+        if len(result[count_key]) < minimum:
+            raise RuntimeError("expected at least %d %s, got %d" % (minimum, count_key, len(result[count_key])))
+    return check
+
+
+def bench_history():
+    section = {"sessions_per_job": HISTORY_SESSIONS_PER_JOB, "servers": SERVERS, "sizes": [], "restore_points": []}
+    for jobs in HISTORY_JOBS:
+        with B.SimulatorProcess("history-%d" % jobs, dataset="generated", jobs=jobs, servers=SERVERS,
+                                sessions_per_job=HISTORY_SESSIONS_PER_JOB) as sim:
+            name = generated_vm_job_names(jobs // 2)[-1]
+            rows = [
+                _measured(sim, "session_info", dict(job_name=name), "s7-%d-job" % jobs,
+                          _expect("sessions", HISTORY_SESSIONS_PER_JOB)),
+                _measured(sim, "session_info", dict(job_name=name, since="24h"), "s7-%d-job-24h" % jobs,
+                          _expect("sessions", 1)),
+                _measured(sim, "session_info", dict(job_name=name, include_tasks=True), "s7-%d-job-tasks" % jobs,
+                          _expect("sessions", HISTORY_SESSIONS_PER_JOB)),
+                _measured(sim, "session_info", dict(since="24h", limit=jobs), "s7-%d-24h" % jobs,
+                          _expect("sessions", jobs // 2)),
+            ]
+            section["sizes"].append(dict(jobs=jobs, sessions=jobs * HISTORY_SESSIONS_PER_JOB, job_name=name,
+                                         simulator=sim.command(), started_in=sim.started_in, rows=rows))
+            for row in rows:
+                log("history %5d jobs x %d: %-42s %.2f s, %d requests, %.0f MB"
+                    % (jobs, HISTORY_SESSIONS_PER_JOB, json.dumps(row["args"], sort_keys=True), row["wall"],
+                       row["requests"], row["rss"]))
+    jobs = HISTORY_JOBS[0]
+    with B.SimulatorProcess("restore-points", dataset="generated", jobs=jobs, servers=SERVERS,
+                            sessions_per_job=HISTORY_SESSIONS_PER_JOB) as sim:
+        section["restore_point_simulator"] = sim.command()
+        names = [job.replace("Job ", "vm-") for job in generated_vm_job_names(max(RESTORE_POINT_VMS))]
+        for count in RESTORE_POINT_VMS:
+            for newest_only in (False, True):
+                row = _measured(sim, "restore_point_info", dict(vm_name=names[:count], newest_only=newest_only),
+                                "s7-rp-%d-%s" % (count, "newest" if newest_only else "all"), _expect("vms", count))
+                row.update(vms=count, newest_only=newest_only)
+                section["restore_points"].append(row)
+                log("restore points of %d VMs (newest_only=%s): %.2f s, %d requests, %.0f MB"
+                    % (count, newest_only, row["wall"], row["requests"], row["rss"]))
+    return section
+
+
+# ============================================================================================================
 def environment():
     import ansible.release
     import lxml.etree
@@ -496,7 +564,7 @@ def environment():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="1,2,3,4,5,6", help="comma-separated benchmark numbers (default: all)")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7", help="comma-separated benchmark numbers (default: all)")
     parser.add_argument("--reps", type=int, default=3, help="repetitions of the timed runs (default 3)")
     parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES),
                         help="job counts of the scale benchmark (default %(default)s)")
@@ -511,7 +579,7 @@ def main(argv=None):
     only = set(int(x) for x in options.only.split(",") if x.strip())
     sizes = [int(x) for x in options.sizes.split(",") if x.strip()]
     durations = [float(x) for x in options.durations.split(",") if x.strip()]
-    full = only == {1, 2, 3, 4, 5, 6} and sizes == list(DEFAULT_SIZES) and durations == [3.0, 30.0]
+    full = only == {1, 2, 3, 4, 5, 6, 7} and sizes == list(DEFAULT_SIZES) and durations == [3.0, 30.0]
     output = options.output or (os.path.join(B.ROOT, "docs", "benchmarks.md") if full
                                 else os.path.join(B.WORK, "benchmarks-partial.md"))
 
@@ -545,6 +613,8 @@ def main(argv=None):
             results["fanout"] = bench_fanout()
         if 6 in only:
             results["lifecycle"] = bench_lifecycle()
+        if 7 in only:
+            results["history"] = bench_history()
     except BaseException:
         traceback.print_exc()
         log("FAILED after %.0f s; the figures measured so far are in %s, no report written"
