@@ -56,6 +56,7 @@ def check_options(vm_names, backup_server=None, since=None):
 def read_restore_points(em, vm_names, backup_server=None, newest_only=False, since=None):
     wanted, since = check_options(vm_names, backup_server, since)
     points = []
+    wanted_set = set(wanted)
     for start in range(0, len(wanted), NAMES_PER_QUERY):
         query_filter = filter_all(
             filter_any("VmDisplayName", wanted[start:start + NAMES_PER_QUERY]),
@@ -64,14 +65,17 @@ def read_restore_points(em, vm_names, backup_server=None, newest_only=False, sin
         for element in iter_query(em, "VmRestorePoint", "VmRestorePoint", query_filter, sort_desc="CreationTime"):
             point = restore_point_to_dict(element)
             # The query service compares names case-insensitively; VM names are matched exactly here.
-            if point["vm_name"] in wanted and (backup_server is None or
+            if point["vm_name"] in wanted_set and (backup_server is None or
                                                (point["backup_server"] or "").lower() == backup_server.lower()):
                 points.append(point)
     points.sort(key=lambda point: point["creation_time"] or "", reverse=True)
     now = _clock.utc_now()
+    by_vm = {}
+    for point in points:
+        by_vm.setdefault(point["vm_name"], []).append(point)
     vms = []
     for name in wanted:
-        mine = [point for point in points if point["vm_name"] == name]
+        mine = by_vm.get(name, [])
         newest = mine[0] if mine else None
         vms.append(dict(name=name, newest=newest, count=len(mine),
                         age_seconds=_age(now, newest["creation_time"]) if newest else None))
