@@ -97,8 +97,7 @@ def test_failure_message_can_be_null_as_in_captured_v12_traffic(sim, em_logon):
     session = entities(query(http, sim, type="BackupJobSession", format="Entities",
                              filter='JobName=="Legacy App Backup";JobType==Backup'), "BackupJobSession")[0]
     assert session.findtext("e:Result", namespaces=N) == "Failed"
-    assert session.findtext("e:FailureMessage", namespaces=N) is None or not session.findtext("e:FailureMessage",
-                                                                                               namespaces=N)
+    assert not session.findtext("e:FailureMessage", namespaces=N)
     task = entities(query(http, sim, type="BackupTaskSession", format="Entities",
                           filter=f'JobSessionUid=="{session.get("UID")}"'), "BackupTaskSession")[0]
     assert "RPC server is unavailable" in task.findtext("e:Reason", namespaces=N)
