@@ -223,7 +223,6 @@ def build_default() -> Dataset:
     job("New Job Never Run", BACKUP, "VMware", vbr02, ["new01"], description="",
         schedule_configured=False, schedule_enabled=False, has_next_run=False)
 
-
     # Two repositories per backup server (repositories_id.md; Kind values from get_repositories_id.md).
     # srv02's first one is the documented "Backup Volume 01" with its documented id and sizes.
     repos = [

@@ -250,8 +250,8 @@ def _task_source(kind: str) -> Callable[["App", Request, float], Source]:
         plural = "ReplicaTaskSessions" if kind == "replica" else "BackupTaskSessions"
         return Source(lambda: prot.all_tasks(kind, now), _task_fields(app, now), lookup,  # type: ignore[arg-type]
                       lambda page: xmlout.wrap("Refs", "".join(task_ref(app, t, now) for t in page)),
-                           lambda page: xmlout.wrap("Entities", xmlout.wrap(
-                               plural, "".join(task_entity(app, t, now) for t in page))))
+                      lambda page: xmlout.wrap("Entities", xmlout.wrap(
+                          plural, "".join(task_entity(app, t, now) for t in page))))
     return make
 
 
@@ -284,9 +284,9 @@ def _point_source(app: "App", req: Request, now: float) -> Source:
         return prot.points_by_vm_name(value, now)
 
     return Source(lambda: prot.all_points(now), _point_fields(app, now), lookup,  # type: ignore[arg-type]
-                       lambda page: xmlout.wrap("Refs", "".join(point_ref(app, p, now) for p in page)),
-                       lambda page: xmlout.wrap("Entities", xmlout.wrap(
-                           "VmRestorePoints", "".join(point_entity(app, p, now) for p in page))))
+                  lambda page: xmlout.wrap("Refs", "".join(point_ref(app, p, now) for p in page)),
+                  lambda page: xmlout.wrap("Entities", xmlout.wrap(
+                      "VmRestorePoints", "".join(point_entity(app, p, now) for p in page))))
 
 
 def _root_source(app: "App", req: Request, now: float) -> Source:

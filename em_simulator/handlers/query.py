@@ -164,6 +164,7 @@ def _job_source(kind: str) -> Callable[["App", Request, float], Source]:
 def _session_source(kind: str) -> Callable[["App", Request, float], Source]:
     def make(app: "App", req: Request, now: float) -> Source:
         state = app.state
+
         # Built only when no index answers the filter: deep history holds hundreds of thousands of sessions.
         def items() -> list[Any]:
             return [s for s in state.session_list if s.kind == kind and s.visible(now)]
@@ -325,4 +326,3 @@ def query(app: "App", req: Request) -> Response:
     hrefs.append(("Last", href(last)))
     paging = xmlout.paging_info(page, page_size, pages, hrefs)
     return xml(app, req, f"<QueryResult>{body}{paging}</QueryResult>")
-
