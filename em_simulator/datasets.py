@@ -43,6 +43,8 @@ class SeedSession:
     failure_message: str = ""
     is_retry: bool = False
     id: str = ""
+    # Names of the job's objects this run processed (a quick backup processes one VM); () = all of them.
+    objects: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.id = guid("session", self.job.id, self.key)
@@ -57,6 +59,8 @@ class Dataset:
     jobs: list[Job]  # every kind
     seeds: list[SeedSession] = field(default_factory=list)
     repositories: list[Repository] = field(default_factory=list)
+    # VMs in a backup server's hierarchy that no job processes: (server name, VM name, platform).
+    extra_vms: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _server(id_: str | None, name: str, description: str, version: str) -> BackupServer:
@@ -195,9 +199,13 @@ def build_default() -> Dataset:
                outcome="Warning", failure_message=mail_msg, related_link=False)
     seed(mail, "1", 22 * HOUR, 16 * 60, "Warning", mail_msg)
 
-    quick = job("Quick Backup", BACKUP, "VMware", vbr01, ["demo01"],
+    # The RPO gate VMs (contract "Protection and history") are in this job too: its 6-hour-old run processed
+    # demo01 and rpo-fresh01, a 3-day-old one rpo-stale01 alone, so rpo-fresh01's newest restore point is
+    # 6 hours old and rpo-stale01's 3 days. rpo-nojob01 (extra_vms) is in vbr01's vCenter but in no job.
+    quick = job("Quick Backup", BACKUP, "VMware", vbr01, ["demo01", "rpo-fresh01", "rpo-stale01"],
                 description="Small job for the demo", daily_time="12:00", duration_s=2.0)
-    seed(quick, "1", 6 * HOUR, 2 * 60)
+    seeds.append(SeedSession(quick, "0", 3 * DAY, 3 * 60, objects=("rpo-stale01",)))
+    seeds.append(SeedSession(quick, "1", 6 * HOUR, 2 * 60, objects=("demo01", "rpo-fresh01")))
     qrep = job("Quick Replica", REPLICA, "VMware", srv02, ["demo02"],
                description="Small replica job for the demo", daily_time="12:30", duration_s=2.0,
                related_link=False)
@@ -213,6 +221,7 @@ def build_default() -> Dataset:
 
     job("New Job Never Run", BACKUP, "VMware", vbr02, ["new01"], description="",
         schedule_configured=False, schedule_enabled=False, has_next_run=False)
+
 
     # Two repositories per backup server (repositories_id.md; Kind values from get_repositories_id.md).
     # srv02's first one is the documented "Backup Volume 01" with its documented id and sizes.
@@ -251,7 +260,8 @@ def build_default() -> Dataset:
                         description="Project folders on the branch NAS", daily_time="20:30")
     jobs += [laptop, linux, legacy_agent, shared, projects]
 
-    return Dataset("default", [vbr01, vbr02, srv02], jobs, seeds, repos)
+    return Dataset("default", [vbr01, vbr02, srv02], jobs, seeds, repos,
+                   extra_vms=[(vbr01.name, "rpo-nojob01", "VMware")])
 
 
 def build_generated(n_jobs: int, n_servers: int) -> Dataset:

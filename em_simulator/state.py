@@ -47,6 +47,9 @@ class SimState:
         self.faults = FaultBook()
         self.epoch = 0
         self._load_dynamic()
+        # VMs, hierarchy roots, task sessions and restore points, derived from the jobs and sessions.
+        from .protection import Protection
+        self.protection = Protection(self)
 
     # ------------------------------------------------------------- lifecycle
     def _load_dynamic(self) -> None:
@@ -78,6 +81,7 @@ class SimState:
             self.catalog.restore_defaults()
             self.epoch += 1
             self._load_dynamic()
+            self.protection.reset()
 
     def configure(self, settings: dict[str, Any]) -> dict[str, Any]:
         settings = dict(settings)

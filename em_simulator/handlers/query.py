@@ -290,7 +290,8 @@ def query(app: "App", req: Request) -> Response:
                 raise HttpError(400, f"Invalid sort field: {exc}") from None
         try:
             result = run_query(source.items, filter_src, source.fields, qtype.name, source.lookup,
-                               sort_field, descending=(sort_param == "sortDesc"))
+                               sort_field, descending=(sort_param == "sortDesc"),
+                               unquoted_datetimes=state.settings["filter_datetime_form"] == "any")
         except FilterError as exc:
             raise HttpError(400, f"Invalid filter: {exc}") from None
         total = len(result)
@@ -322,3 +323,4 @@ def query(app: "App", req: Request) -> Response:
     hrefs.append(("Last", href(last)))
     paging = xmlout.paging_info(page, page_size, pages, hrefs)
     return xml(app, req, f"<QueryResult>{body}{paging}</QueryResult>")
+
