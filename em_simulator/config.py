@@ -236,6 +236,7 @@ class SimulatorConfig:
     dataset: str = "default"  # "default" | "generated"
     jobs: int = 1000  # generated dataset only
     servers: int = 3  # generated dataset only
+    sessions_per_job: int = 1  # generated dataset only; more = deep, mixed history (datasets.build_generated)
     users: tuple[User, ...] = DEFAULT_USERS
     verbose: bool = False
     settings: dict[str, Any] = field(default_factory=dict)

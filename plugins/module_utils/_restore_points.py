@@ -24,8 +24,17 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils import _xml
 NAMES_PER_QUERY = 40
 
 
+def vm_name_of(element):
+    """The VM's name: scenario_vm_restore.md writes a VmDisplayName attribute, vmrestorepoints_id.md does not (its
+    parameter table lists a VmName element), and both name the point "<vm>@<yyyy-MM-dd HH:mm:ss>"."""
+    name = element.get("VmDisplayName") or _xml.child_text(element, "VmName")
+    if not name and "@" in (element.get("Name") or ""):
+        name = element.get("Name").rpartition("@")[0]
+    return name or None
+
+
 def restore_point_to_dict(element):
-    """A VmRestorePoint (scenario_vm_restore.md: VmDisplayName, CreationTimeUTC, Algorithm, PointType, Up links)."""
+    """A VmRestorePoint (scenario_vm_restore.md, vmrestorepoints_id.md: CreationTimeUTC, Algorithm, PointType, Up links)."""
     uid = element.get("UID")
     server = _xml.find_link(element, "Up", "BackupServerReference") or {}
     point = _xml.find_link(element, "Up", "RestorePointReference") or {}
@@ -33,7 +42,7 @@ def restore_point_to_dict(element):
         "id": _xml.id_from_uid(uid) or _xml.id_from_href(element.get("Href")),
         "uid": uid,
         "name": element.get("Name"),
-        "vm_name": element.get("VmDisplayName"),
+        "vm_name": vm_name_of(element),
         "creation_time": _xml.utc_time(_xml.child_text(element, "CreationTimeUTC")),
         "point_type": _xml.child_text(element, "PointType"),
         "algorithm": _xml.child_text(element, "Algorithm"),
