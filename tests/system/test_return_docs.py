@@ -142,6 +142,11 @@ CASES = [
     ("seedops.veeam_em.veeam_em_session_info", {}, "portaluser", ("sessions[].tasks",), ("sessions[]",)),
     ("seedops.veeam_em.veeam_em_session_info", {"include_tasks": True, "result": ["Failed", "Warning"]}, "portaluser",
      (), ("sessions[]", "sessions[].tasks[]")),
+    # rpo-fresh01 has a restore point, rpo-nojob01 none (vms[].newest null): the RPO gate VMs of the dataset.
+    ("seedops.veeam_em.veeam_em_restore_point_info", {"vm_name": ["rpo-fresh01", "rpo-nojob01"]}, "portaluser", (),
+     ("restore_points[]", "vms[]")),
+    ("seedops.veeam_em.veeam_em_vm_backup", {"vm_name": "rpo-stale01", "wait_for": "completion", "poll_interval": 0.2},
+     "portaluser", (), ()),
 ]
 
 
@@ -151,6 +156,8 @@ def test_returned_keys_and_types_match_the_return_docs(sim, module, args, user, 
     sim.configure(task_running_s=0.2, task_collect_s=0.2, session_starting_s=0.2)
     sim.set_job("Quick Backup", duration_s=1)
     result = run_module(sim, module, args, tmp_path, user)
+    if module.endswith("vm_backup"):
+        assert result["task"] and result["session"] and result["vm"], "the keys of vm, task and session were not checked"
     returned = dict((key, value) for key, value in result.items() if key not in ANSIBLE_KEYS)
     name = module.rsplit(".", 1)[1]
     problems = []
