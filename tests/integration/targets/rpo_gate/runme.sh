@@ -4,8 +4,8 @@
 # older than max_age, one whose VM is in no job. Then checks the outcome with small playbooks of this target:
 #   prepare.yml  reset the simulator with short timings, check the three VMs' starting point, reset the counters
 #   verify.yml   the play's outcome per host, the set_stats evidence, the restore points after, the counters
-# The example's run enables callback_plugins/rpo_gate_stats.py, which writes its per-host stats and its set_stats
-# data as JSON for verify.yml.
+# The example runs with ../setup_em_simulator/callback_plugins/play_stats_file.py, which writes its per-host stats
+# and its set_stats data as JSON for verify.yml.
 # ansible-test runs this script from the target's directory (in a temporary copy of the tests tree) with -v
 # options as arguments; the connection variables of the simulator (veeam_em_url, ...) are in
 # tests/integration/integration_config.yml, written by scripts/with-simulator.sh (make integration).
@@ -62,8 +62,8 @@ ansible-playbook "${inventory[@]}" prepare.yml -e "@$vars_file" "$@"
 
 # The VM in no job fails the gate, so the play ends with status 2 (a failed host); anything else is wrong.
 status=0
-ANSIBLE_CALLBACK_PLUGINS=$here/callback_plugins ANSIBLE_CALLBACKS_ENABLED=rpo_gate_stats ANSIBLE_SHOW_CUSTOM_STATS=true \
-    RPO_GATE_STATS_FILE=$output_file \
+ANSIBLE_CALLBACK_PLUGINS=$here/../setup_em_simulator/callback_plugins ANSIBLE_CALLBACKS_ENABLED=play_stats_file ANSIBLE_SHOW_CUSTOM_STATS=true \
+    PLAY_STATS_FILE=$output_file \
     ansible-playbook -i inventory.ini "$playbook" -e "@$vars_file" -e "$connection" -e "max_age=$max_age" "$@" || status=$?
 cat "$output_file"
 if [[ $status -ne 2 ]]; then
