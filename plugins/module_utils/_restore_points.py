@@ -58,7 +58,7 @@ def check_options(vm_names, backup_server=None, since=None):
     if not vm_names:
         raise VeeamEmInputError("vm_name needs at least one VM name.")
     refuse_empty([("vm_name", name, "VM name") for name in vm_names] +
-                 [("backup_server", backup_server, "backup server name")])
+                 [("backup_server", backup_server, "backup server name")], required=("vm_name",))
     return list(dict.fromkeys(vm_names)), parse_since(since)
 
 
