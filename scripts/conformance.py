@@ -188,8 +188,8 @@ def _is_list(children):
 def _signature(node):
     if local(node.tag) == "Links":
         return ("Links", frozenset(link_pairs(node)))
-    return (local(node.tag), frozenset(node.attrib), tuple(sorted(set(_signature(child) for child in elements(node)),
-                                                              key=repr)))
+    children = sorted(set(_signature(child) for child in elements(node)), key=repr)
+    return (local(node.tag), frozenset(node.attrib), tuple(children))
 
 
 def _distinct(items):
@@ -409,7 +409,7 @@ def report(path, document, results, out):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("captures", nargs="*", default=[DEFAULT_CAPTURES])
     parser.add_argument("--url", default=os.environ.get("EM_SIM_URL"))
     parser.add_argument("--ca-path", default=os.environ.get("EM_SIM_CA_PATH"))

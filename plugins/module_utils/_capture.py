@@ -307,9 +307,7 @@ class Redactor(object):
     def redact(self, text):
         if not text:
             return text
-        text = _SESSION_ID.sub(lambda match: match.group(1) + self._secrets.get(match.group(2).strip(),
-                                                                                 "REDACTED-SESSION-ID") + match.group(3),
-                               text)
+        text = _SESSION_ID.sub(self._session_id_marker, text)
         for secret in sorted(self._secrets, key=len, reverse=True):
             if secret in text:
                 text = text.replace(secret, self._secrets[secret])
@@ -322,6 +320,9 @@ class Redactor(object):
         # An address seen in no exchange's structure (a message text) is still an address.
         text = _IPV4.sub(lambda match: self._ip(match.group(0)), text)
         return _IPV6.sub(lambda match: self._ip(match.group(0)), text)
+
+    def _session_id_marker(self, match):
+        return match.group(1) + self._secrets.get(match.group(2).strip(), "REDACTED-SESSION-ID") + match.group(3)
 
     def _hosts_pattern(self):
         if self._host_pattern[0] != len(self._hosts):

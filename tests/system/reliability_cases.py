@@ -52,6 +52,7 @@ def secrets_in(text: str, secrets: dict[str, str]) -> list[str]:
     """The label of every secret of ``secrets`` (from secret_strings) that ``text`` contains."""
     return ["secret in the output: %s" % label for secret, label in secrets.items() if secret and secret in text]
 
+
 # Settle the simulator's timelines quickly; every case starts from these (after a reset).
 FAST_SETTINGS = {"task_running_s": 0.2, "task_collect_s": 0.2, "session_starting_s": 0.3}
 FAST_JOBS = {"Quick Backup": {"duration_s": 1.0}}

@@ -7,7 +7,6 @@ the logon and the only DELETE the logoff, no action was counted, no job started;
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import Any
