@@ -261,7 +261,10 @@ def build_default() -> Dataset:
     jobs += [laptop, linux, legacy_agent, shared, projects]
 
     return Dataset("default", [vbr01, vbr02, srv02], jobs, seeds, repos,
-                   extra_vms=[(vbr01.name, "rpo-nojob01", "VMware")])
+                   # shared-vm01: one VM name in the hierarchies of two backup servers (a copy of a VM restored
+                   # elsewhere, or two vCenters with the same naming): a look-up by name alone is ambiguous.
+                   extra_vms=[(vbr01.name, "rpo-nojob01", "VMware"), (vbr01.name, "shared-vm01", "VMware"),
+                              (vbr02.name, "shared-vm01", "VMware")])
 
 
 def build_generated(n_jobs: int, n_servers: int, sessions_per_job: int = 1) -> Dataset:
