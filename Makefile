@@ -118,6 +118,8 @@ SANITY_ARGS ?=
 UNITS_ARGS ?=
 INTEGRATION_ARGS ?=
 SYSTEM_TESTS ?= tests/system
+# The simulator profile of make integration (em_simulator/profiles.py): vbr13 (the default), lag, classic.
+SIM_PROFILE ?= vbr13
 PYTEST_ARGS ?=
 LINT_ARGS ?=
 DEMO_ARGS ?=
@@ -259,7 +261,7 @@ locked-integration: venv core-venv ansible-test-tree
 		echo "== integration: no targets in tests/integration/targets yet, nothing to run"; exit 0; fi; \
 	echo "== ansible-test integration --local --python $(CORE_PY), ansible-core $(CORE_VERSION), against the EM simulator"; \
 	cd $(ROOT) && SIM_TLS_DIR=$(SIM_DIR)/tls SIM_STATE_FILE=$(SIM_DIR)/state.json SIM_LOG=$(SIM_DIR)/sim.log \
-		$(WITH_SIMULATOR) --vars-file $(TEST_TREE)/$(INTEGRATION_CONFIG) -- \
+		SIM_PROFILE=$(SIM_PROFILE) $(WITH_SIMULATOR) --vars-file $(TEST_TREE)/$(INTEGRATION_CONFIG) -- \
 		$(ANSIBLE_TEST) integration --local --python $(CORE_PY) $(INTEGRATION_ARGS)
 
 # Every leg (CORES) runs MATRIX_STEPS, MATRIX_JOBS legs at a time, newest first.  A leg runs all its steps

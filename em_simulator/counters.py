@@ -62,4 +62,6 @@ class Counters:
                 "actions_by_kind": {k: dict(v) for k, v in self._actions_by_kind.items()},
                 "starts_by_kind": {k: dict(v) for k, v in self._starts_by_kind.items()},
                 "faults": dict(self._faults),
+                # Requests to the EM API that carried a Cookie header (http_authentication.md: EM prefers it).
+                "requests_with_cookie": self._simple["requests_with_cookie"],
             }
