@@ -184,8 +184,7 @@ def test_wait_for_start_by_a_finished_task_is_confirmed_by_the_task(em, http, wa
     assert result["elapsed"] == 1.5
 
 
-def test_wait_for_start_confirms_a_task_resting_in_operation_finished_by_the_jobs_new_session(em, http, warnings,
-                                                                                             clock):
+def test_wait_for_start_confirms_a_resting_task_by_the_jobs_new_session(em, http, warnings, clock):
     # post_jobs_id_actionsync.md: a task may rest in OperationFinished with Result Success="true". Once that
     # Result is there, the job's new session confirms the start; an old session does not.
     http.expect(find_job(), newest_session(old_run()), start(),
