@@ -29,14 +29,16 @@ ARGS = os.path.join(WORK, "args")
 PYTHON = sys.executable
 BIN = os.path.dirname(PYTHON)
 ANSIBLE_PLAYBOOK = os.path.join(BIN, "ansible-playbook")
-MODULES = {
-    "job_info": os.path.join(ROOT, "plugins", "modules", "veeam_em_job_info.py"),
-    "job_start": os.path.join(ROOT, "plugins", "modules", "veeam_em_job_start.py"),
-}
+# Every module, by its name without the veeam_em_ prefix ("job_start": plugins/modules/veeam_em_job_start.py).
+MODULES = dict((name[len("veeam_em_"):-len(".py")], os.path.join(ROOT, "plugins", "modules", name))
+               for name in os.listdir(os.path.join(ROOT, "plugins", "modules"))
+               if name.startswith("veeam_em_") and name.endswith(".py"))
 MODRUN = os.path.join(BENCH_DIR, "modrun.py")
 MEASURE = os.path.join(BENCH_DIR, "measure.py")
 
 ADMIN = ("admin", "Secr3t&P@ss:word")
+# The simulator's Portal User (docs/dev/contracts.md "Accounts"): the role the protection modules are made for.
+PORTAL_USER = ("portaluser", "User&P@ss:1")
 
 
 def rel(path):
@@ -110,12 +112,15 @@ def ansible_env(forks=None):
 class SimulatorProcess(object):
     """``python -m em_simulator`` in its own process (so the benchmark's children are the modules only)."""
 
-    def __init__(self, name, dataset="default", jobs=None, servers=None, settings=None, start_timeout=120):
+    def __init__(self, name, dataset="default", jobs=None, servers=None, settings=None, start_timeout=120,
+                 sessions_per_job=None):
         self.name = name
         self.argv = [PYTHON, "-m", "em_simulator", "--host", "127.0.0.1", "--port", "0", "--tls-dir", TLS_DIR,
                      "--dataset", dataset]
         if dataset == "generated":
             self.argv += ["--jobs", str(jobs), "--servers", str(servers)]
+            if sessions_per_job:
+                self.argv += ["--sessions-per-job", str(sessions_per_job)]
         for key, value in sorted((settings or {}).items()):
             self.argv += ["--set", "%s=%s" % (key, json.dumps(value))]
         self.start_timeout = start_timeout
@@ -193,8 +198,9 @@ class SimulatorProcess(object):
     def configure(self, **settings):
         return self.control("POST", "config", settings)
 
-    def connection_args(self):
-        return {"url": self.url, "username": ADMIN[0], "password": ADMIN[1], "ca_path": self.ca_path}
+    def connection_args(self, account=None):
+        username, password = account or ADMIN
+        return {"url": self.url, "username": username, "password": password, "ca_path": self.ca_path}
 
     def playbook_vars(self):
         return {"em_url": self.url, "em_username": ADMIN[0], "em_password": ADMIN[1], "em_ca_path": self.ca_path}

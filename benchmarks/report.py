@@ -408,10 +408,11 @@ class Report(object):
             return
         self.add("## 5. Fan-out: one play starts %d different jobs" % s["count"])
         self.add()
-        self.add("`veeam_em_job_start` with `wait_for: start` on jobs `Job 000001` … `Job %06d` of %s, with short "
-                 "simulator timings (%s). Live EM sessions: the simulator's count of logon sessions still open "
-                 "after the play."
-                 % (s["count"], code(s["simulator"]),
+        names = s.get("job_names") or ["Job %06d" % (n + 1) for n in range(s["count"])]
+        self.add("`veeam_em_job_start` with `wait_for: start` on the first %d VM jobs (`%s` ... `%s`, the agent and "
+                 "file share jobs among them left out) of %s, with short simulator timings (%s). Live EM sessions: "
+                 "the simulator's count of logon sessions still open after the play."
+                 % (s["count"], names[0], names[-1], code(s["simulator"]),
                     code("POST /_sim/config " + json.dumps(s["timings"], sort_keys=True))))
         self.add()
         rows = []
@@ -424,6 +425,119 @@ class Report(object):
                         "Logoffs", "Runs started / jobs", "Live EM sessions at the end"], rows))
         self.add()
         self.add(commands(["%s   # %s" % (v["command"], v["key"]) for v in s["variants"]]))
+        self.add()
+
+    # ----------------------------------------------------------------------------------------------------
+    def lifecycle(self):
+        s = self.r.get("lifecycle")
+        if not s:
+            return
+        self.add("## 6. Job lifecycle: stop and schedule on %d jobs" % s["count"])
+        self.add()
+        self.add("The %d VM jobs of %s (backup server `%s`), with short simulator timings (%s). \"One call\" selects "
+                 "them all with `backup_server` and `kind: [vm]`; \"a loop\" is one module run per job by `name`, "
+                 "one after the other, as a playbook `loop:` would run them (its time is the sum of the module runs, "
+                 "without ansible-playbook's own time per item). Before each stop variant every job is started and "
+                 "runs for 10 minutes; the stops use `wait: true` (the default), so a stop ends when the sessions "
+                 "are Stopped. Each variant starts from `POST /_sim/reset`."
+                 % (s["count"], code(s["simulator"]), s["backup_server"],
+                    code("POST /_sim/config " + json.dumps(s["timings"], sort_keys=True))))
+        self.add()
+        rows = []
+        by_key = dict((row["key"], row) for row in s["rows"])
+        for row in s["rows"]:
+            rows.append([row["title"], row["calls"], "%.2f s" % row["wall"], row["requests"],
+                         ", ".join("%s %d" % item for item in sorted(row["actions"].items())), row["logons"],
+                         "**%d**" % row["live"]])
+        self.add(table(["Variant", "Module runs", "Module time", "Requests", "Actions sent", "Logons",
+                        "Live EM sessions at the end"], rows))
+        self.add()
+        for action in ("stop", "schedule"):
+            one, loop = by_key.get(action + "-one-call"), by_key.get(action + "-loop")
+            if not one or not loop:
+                continue
+            single = loop["wall"] / float(loop["calls"])
+            self.goal("%s of %d jobs in one call takes at most twice one single-job call (%.2f s)"
+                      % (action, s["count"], single), one["wall"] <= 2 * single,
+                      "%.2f s (a loop: %.2f s)" % (one["wall"], loop["wall"]), 6)
+            self.goal("%s of %d jobs in one call sends fewer requests than the loop" % (action, s["count"]),
+                      one["requests"] < loop["requests"], "%d against %d" % (one["requests"], loop["requests"]), 6)
+        self.add("Requests grow with the jobs acted on in both variants (one action, one task poll or more, and for a "
+                 "stop a session read, per job); the loop adds a logon, a look-up and a logoff per job. The one call "
+                 "posts every action first and then polls every pending task and session in one round per poll "
+                 "interval, so its time stays near that of one job.")
+        self.add()
+        self.add(commands(["%s   # %s (first module run)" % (row["command"], row["key"]) for row in s["rows"]]))
+        self.add()
+
+    # ----------------------------------------------------------------------------------------------------
+    def history(self):
+        s = self.r.get("history")
+        if not s:
+            return
+        self.add("## 7. Protection and history at scale")
+        self.add()
+        self.add("Generated datasets with deep, mixed history: %d sessions per job (daily, the newest about an hour "
+                 "old; some jobs never ran; copy, agent and file share sessions among them) over %d backup servers. "
+                 "Every module runs directly, as the Portal User (`portaluser`), and sends no changing request (the "
+                 "benchmark fails otherwise). Peak RSS is the module process's, from `os.wait4()`."
+                 % (s["sessions_per_job"], s["servers"]))
+        self.add()
+        self.add("### veeam_em_session_info")
+        self.add()
+        rows = []
+        for size in s["sizes"]:
+            for row in size["rows"]:
+                rows.append(["%s jobs, %s sessions" % (thousands(size["jobs"]), thousands(size["sessions"])),
+                             fmt_args(row["args"]), row["requests"], "%.2f s" % row["wall"], "%.2f s" % row["cpu"],
+                             "%.0f MB" % row["rss"]])
+        self.add(table(["History", "Options (besides the connection)", "Requests", "Module time", "CPU",
+                        "Peak RSS"], rows))
+        self.add()
+        if len(s["sizes"]) >= 2:
+            small, large = s["sizes"][0], s["sizes"][-1]
+            for index, what in ((0, "one job"), (1, "one job, last 24 h"), (2, "one job with its task sessions")):
+                a, b = small["rows"][index], large["rows"][index]
+                self.goal("session_info, %s: the same requests at %s and %s sessions" % (
+                    what, thousands(small["sessions"]), thousands(large["sessions"])), a["requests"] == b["requests"],
+                    "%d and %d" % (a["requests"], b["requests"]), 7)
+            tasks_extra = large["rows"][2]["requests"] - large["rows"][0]["requests"]
+            self.goal("session_info include_tasks: one task-session query for the page of sessions, not one per "
+                      "session", tasks_extra <= 1, "+%d request(s) for %d sessions" % (tasks_extra,
+                                                                                      s["sessions_per_job"]), 7)
+            last = large["rows"][3]
+            # The module's own cost: its wall time here is mostly the simulator's, which scans every session of the
+            # history for each page it answers.
+            self.goal("session_info, every job's last 24 h at %s jobs: under 5 s of module CPU and 150 MB"
+                      % thousands(large["jobs"]), last["cpu"] < 5 and last["rss"] < 150,
+                      "%.2f s CPU, %.0f MB (%.2f s wall)" % (last["cpu"], last["rss"], last["wall"]), 7)
+        self.add("How it grows: a filter by job name (and time) is applied by the query service, so the requests "
+                 "follow the matching sessions, in pages of 100, and not the size of the history: the same for "
+                 "%s as for %s sessions. `include_tasks` adds one `BackupTaskSession` query per page of sessions. "
+                 "\"Every job's last 24 h\" matches about one session per job, so its requests and memory grow "
+                 "with the number of jobs (a page per 100 sessions). Its module time is mostly the simulator's: it scans the "
+                 "whole history for every page it answers (the module's own CPU time is in the table)."
+                 % tuple(thousands(size["sessions"]) for size in (s["sizes"][-1], s["sizes"][0])))
+        self.add()
+        self.add(commands(["%s   # %s" % (row["command"], row["label"]) for row in s["sizes"][-1]["rows"]]))
+        self.add()
+        self.add("### veeam_em_restore_point_info")
+        self.add()
+        self.add("On %s." % code(s["restore_point_simulator"]))
+        self.add()
+        rows = [["%d" % row["vms"], str(row["newest_only"]).lower(), row["requests"], "%.2f s" % row["wall"],
+                 "%.2f s" % row["cpu"], "%.0f MB" % row["rss"]] for row in s["restore_points"]]
+        self.add(table(["VM names", "newest_only", "Requests", "Module time", "CPU", "Peak RSS"], rows))
+        self.add()
+        many = [row for row in s["restore_points"] if row["vms"] == max(r["vms"] for r in s["restore_points"])]
+        for row in many:
+            self.goal("restore_point_info for %d VMs (newest_only=%s): fewer requests than VMs"
+                      % (row["vms"], row["newest_only"]), row["requests"] < row["vms"], "%d" % row["requests"], 7)
+        self.add("How it grows: the names go into OR-ed `VmDisplayName` filters, 40 names a query, and each query "
+                 "reads its pages of matching restore points (100 a page); so the requests grow with the pages of "
+                 "matching points, never with one query per VM.")
+        self.add()
+        self.add(commands(["%s   # %s" % (row["command"], row["label"]) for row in s["restore_points"]]))
         self.add()
 
     def summary(self):
@@ -442,6 +556,8 @@ class Report(object):
         self.latency()
         self.scale()
         self.fanout()
+        self.lifecycle()
+        self.history()
         body = self.out
         return "\n".join(head + self.summary() + body).rstrip() + "\n", self.goals
 

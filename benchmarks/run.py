@@ -391,6 +391,166 @@ def bench_fanout(count=50, forks=10):
 
 
 # ============================================================================================================
+# 6. Job lifecycle: stop and schedule on many jobs at once, against a loop of single-job calls
+# ============================================================================================================
+LIFECYCLE_JOBS = 20
+# The generated dataset with 23 jobs on one server holds 20 VM jobs (numbers 1..23 but 6, 12 and 16).
+LIFECYCLE_DATASET_JOBS = 23
+
+
+def _action_delta(before, after):
+    return dict((name, count - before["actions"].get(name, 0)) for name, count in after["actions"].items()
+                if count != before["actions"].get(name, 0))
+
+
+def _start_running(sim, names):
+    """Make every named job run for 10 minutes (so that a stop finds it running), without measuring it."""
+    sim.configure(jobs=dict((name, {"duration_s": 600}) for name in names))
+    for name in names:
+        B.ModuleRun("job_start", dict(sim.connection_args(), name=name, wait=False), "s6-start", direct=True).check_ok()
+
+
+def _lifecycle_variant(sim, key, title, calls, names, action, prepare=None):
+    sim.reset()
+    sim.configure(**SHORT_TIMINGS)
+    if prepare:
+        prepare()
+    before = sim.counters()
+    runs = [B.ModuleRun(module, args, "s6-%s-%d" % (key, i), direct=True).check_ok() for i, (module, args) in
+            enumerate(calls)]
+    time.sleep(0.2)
+    after = sim.counters()
+    delta = B.counter_delta(before, after)
+    actions = _action_delta(before, after)
+    if actions.get(action, 0) != len(names):
+        raise RuntimeError("lifecycle %s sent %s, expected %d %s" % (key, actions, len(names), action))
+    changed = sum(1 for run in runs for _ in (run.result.get("stopped") or run.result.get("changed_jobs") or []))
+    if changed != len(names):
+        raise RuntimeError("lifecycle %s reported %d jobs acted on, expected %d" % (key, changed, len(names)))
+    row = dict(key=key, title=title, calls=len(runs), wall=sum(run.wall for run in runs),
+               requests=delta["requests_total"], posts=sum(v for k, v in delta["requests"].items()
+                                                           if k.startswith("POST ") and not k.endswith("/sessionMngr/")),
+               actions=actions, logons=delta["logons"], live=delta["live_sessions"],
+               command=runs[0].command())
+    log("lifecycle %-13s %2d calls, %.2f s, %d requests, %s, %d live EM sessions at the end"
+        % (key, row["calls"], row["wall"], row["requests"], json.dumps(actions), row["live"]))
+    return row
+
+
+def bench_lifecycle(count=LIFECYCLE_JOBS):
+    section = {"count": count, "timings": SHORT_TIMINGS, "rows": []}
+    with B.SimulatorProcess("lifecycle", dataset="generated", jobs=LIFECYCLE_DATASET_JOBS, servers=1) as sim:
+        section["simulator"] = sim.command()
+        names = generated_vm_job_names(count)
+        check_vm_jobs(sim, names)
+        server = B.ModuleRun("backup_server_info", sim.connection_args(), "s6-servers", direct=True).check_ok()
+        servers = [item["name"] for item in server.result["backup_servers"]]
+        if len(servers) != 1:
+            raise RuntimeError("the lifecycle dataset should have one backup server, not %s" % servers)
+        section["backup_server"] = servers[0]
+        section["job_names"] = names
+        every = dict(sim.connection_args(), backup_server=servers[0], kind=["vm"])
+
+        def one(name, **args):
+            return dict(sim.connection_args(), name=name, **args)
+
+        def running():
+            _start_running(sim, names)
+
+        section["rows"] = [
+            _lifecycle_variant(sim, "stop-one-call", "veeam_em_job_stop, one call selecting the %d jobs" % count,
+                               [("job_stop", every)], names, "stop", prepare=running),
+            _lifecycle_variant(sim, "stop-loop", "veeam_em_job_stop, a loop of %d calls by name" % count,
+                               [("job_stop", one(name)) for name in names], names, "stop", prepare=running),
+            _lifecycle_variant(sim, "schedule-one-call", "veeam_em_job_schedule (enabled: false), one call "
+                               "selecting the %d jobs" % count,
+                               [("job_schedule", dict(every, enabled=False))], names, "toggleScheduleEnabled"),
+            _lifecycle_variant(sim, "schedule-loop", "veeam_em_job_schedule (enabled: false), a loop of %d calls by "
+                               "name" % count, [("job_schedule", one(name, enabled=False)) for name in names], names,
+                               "toggleScheduleEnabled"),
+        ]
+    return section
+
+
+# ============================================================================================================
+# 7. Protection and history at scale: session_info over deep history, restore_point_info for many VMs
+# ============================================================================================================
+HISTORY_JOBS = (1000, 10000)
+HISTORY_SESSIONS_PER_JOB = 30
+RESTORE_POINT_VMS = (100, 500)
+
+
+def history_job_name(jobs):
+    """A VM backup job near the middle of the generated dataset that has its full history: not one of the jobs
+    that never ran (every 25th from job 7) nor a copy job (the 14th and 34th of every 40); see
+    em_simulator/datasets.py. The benchmark checks that it has every session, so this rule cannot drift."""
+    number = jobs // 2
+    while number % 20 in GENERATED_OTHER_KINDS or number % 25 == 7 or number % 40 in (14, 34) or number % 10 == 0:
+        number += 1
+    return "Job %06d" % number
+
+
+def _measured(sim, module, args, label, check=None):
+    before = sim.counters()
+    run = B.ModuleRun(module, dict(sim.connection_args(B.PORTAL_USER), **args), label).check_ok()
+    delta = B.counter_delta(before, sim.counters())
+    changing = sum(v for k, v in delta["requests"].items() if not k.startswith("GET ") and "/sessionMngr/" not in k
+                   and "/logonSessions/" not in k)
+    if changing:
+        raise RuntimeError("%s sent changing requests: %s" % (label, delta["requests"]))
+    if check:
+        check(run.result)
+    return dict(label=label, args=dict((k, v) for k, v in args.items() if k != "vm_name"), wall=run.wall, cpu=run.cpu,
+                rss=run.maxrss_mb, requests=delta["requests_total"], by_path=delta["requests"],
+                command=run.command())
+
+
+def _expect(count_key, minimum):
+    def check(result):
+        if len(result[count_key]) < minimum:
+            raise RuntimeError("expected at least %d %s, got %d" % (minimum, count_key, len(result[count_key])))
+    return check
+
+
+def bench_history():
+    section = {"sessions_per_job": HISTORY_SESSIONS_PER_JOB, "servers": SERVERS, "sizes": [], "restore_points": []}
+    for jobs in HISTORY_JOBS:
+        with B.SimulatorProcess("history-%d" % jobs, dataset="generated", jobs=jobs, servers=SERVERS,
+                                sessions_per_job=HISTORY_SESSIONS_PER_JOB) as sim:
+            name = history_job_name(jobs)
+            rows = [
+                _measured(sim, "session_info", dict(job_name=name), "s7-%d-job" % jobs,
+                          _expect("sessions", HISTORY_SESSIONS_PER_JOB)),
+                _measured(sim, "session_info", dict(job_name=name, since="24h"), "s7-%d-job-24h" % jobs,
+                          _expect("sessions", 1)),
+                _measured(sim, "session_info", dict(job_name=name, include_tasks=True), "s7-%d-job-tasks" % jobs,
+                          _expect("sessions", HISTORY_SESSIONS_PER_JOB)),
+                _measured(sim, "session_info", dict(since="24h", limit=jobs), "s7-%d-24h" % jobs,
+                          _expect("sessions", jobs // 2)),
+            ]
+            section["sizes"].append(dict(jobs=jobs, sessions=jobs * HISTORY_SESSIONS_PER_JOB, job_name=name,
+                                         simulator=sim.command(), started_in=sim.started_in, rows=rows))
+            for row in rows:
+                log("history %5d jobs x %d: %-42s %.2f s, %d requests, %.0f MB"
+                    % (jobs, HISTORY_SESSIONS_PER_JOB, json.dumps(row["args"], sort_keys=True), row["wall"],
+                       row["requests"], row["rss"]))
+    jobs = HISTORY_JOBS[0]
+    with B.SimulatorProcess("restore-points", dataset="generated", jobs=jobs, servers=SERVERS,
+                            sessions_per_job=HISTORY_SESSIONS_PER_JOB) as sim:
+        section["restore_point_simulator"] = sim.command()
+        names = [job.replace("Job ", "vm-") for job in generated_vm_job_names(max(RESTORE_POINT_VMS))]
+        for count in RESTORE_POINT_VMS:
+            for newest_only in (False, True):
+                row = _measured(sim, "restore_point_info", dict(vm_name=names[:count], newest_only=newest_only),
+                                "s7-rp-%d-%s" % (count, "newest" if newest_only else "all"), _expect("vms", count))
+                row.update(vms=count, newest_only=newest_only)
+                section["restore_points"].append(row)
+                log("restore points of %d VMs (newest_only=%s): %.2f s, %d requests, %.0f MB"
+                    % (count, newest_only, row["wall"], row["requests"], row["rss"]))
+    return section
+
+
+# ============================================================================================================
 def environment():
     import ansible.release
     import lxml.etree
@@ -414,7 +574,7 @@ def environment():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="1,2,3,4,5", help="comma-separated benchmark numbers (default: all)")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7", help="comma-separated benchmark numbers (default: all)")
     parser.add_argument("--reps", type=int, default=3, help="repetitions of the timed runs (default 3)")
     parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES),
                         help="job counts of the scale benchmark (default %(default)s)")
@@ -429,7 +589,7 @@ def main(argv=None):
     only = set(int(x) for x in options.only.split(",") if x.strip())
     sizes = [int(x) for x in options.sizes.split(",") if x.strip()]
     durations = [float(x) for x in options.durations.split(",") if x.strip()]
-    full = only == {1, 2, 3, 4, 5} and sizes == list(DEFAULT_SIZES) and durations == [3.0, 30.0]
+    full = only == {1, 2, 3, 4, 5, 6, 7} and sizes == list(DEFAULT_SIZES) and durations == [3.0, 30.0]
     output = options.output or (os.path.join(B.ROOT, "docs", "benchmarks.md") if full
                                 else os.path.join(B.WORK, "benchmarks-partial.md"))
 
@@ -461,6 +621,10 @@ def main(argv=None):
             results["scale"] = bench_scale(sizes, options.reps, base)
         if 5 in only:
             results["fanout"] = bench_fanout()
+        if 6 in only:
+            results["lifecycle"] = bench_lifecycle()
+        if 7 in only:
+            results["history"] = bench_history()
     except BaseException:
         traceback.print_exc()
         log("FAILED after %.0f s; the figures measured so far are in %s, no report written"

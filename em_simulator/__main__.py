@@ -53,6 +53,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="a named set of settings (em_simulator/profiles.py): vbr13 (default), classic, lag")
     p.add_argument("--jobs", type=int, default=1000, help="generated dataset: number of jobs")
     p.add_argument("--servers", type=int, default=3, help="generated dataset: number of backup servers")
+    p.add_argument("--sessions-per-job", type=int, default=1,
+                   help="generated dataset: sessions per job; more than 1 gives deep, mixed history")
     p.add_argument("--idle-timeout", type=float, help="logon session idle timeout in seconds (default 900)")
     p.add_argument("--user", action="append", type=_user, default=[], metavar="NAME:PASSWORD:ROLE",
                    help="add or replace an account (the password may contain ':')")
@@ -74,8 +76,8 @@ def build_config(args: argparse.Namespace) -> SimulatorConfig:
         settings["idle_timeout_s"] = args.idle_timeout
     return SimulatorConfig(host=args.host, port=args.port, tls_dir=args.tls_dir, ca_cert=args.ca_cert,
                            cert=args.cert, key=args.key, dataset=args.dataset, jobs=args.jobs,
-                           servers=args.servers, users=tuple(users.values()), verbose=args.verbose,
-                           profile=args.profile, settings=settings)
+                           servers=args.servers, sessions_per_job=args.sessions_per_job, users=tuple(users.values()),
+                           verbose=args.verbose, profile=args.profile, settings=settings)
 
 
 def _write_state(path: str, text: str) -> None:

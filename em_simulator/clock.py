@@ -48,6 +48,17 @@ def fmt_session_name_time(dt: _dt.datetime) -> str:
     return dt.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+def fmt_session_name_wall(wall: float) -> str:
+    """fmt_session_name_time of an epoch time, without building a datetime: deep generated
+    history names a few hundred thousand sessions at start-up."""
+    whole = int(wall // 1)
+    micro = int((wall - whole) * 1e6 + 0.5)
+    if micro >= 1_000_000:
+        whole, micro = whole + 1, micro - 1_000_000
+    t = time.gmtime(whole)
+    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, micro)
+
+
 def parse_utc(text: str) -> float:
     """Parse a filter DateTime value to epoch seconds; raise ValueError."""
     t = text.strip()

@@ -158,6 +158,27 @@ TUNABLE_DEFAULTS: dict[str, Any] = {
     # Portal User but does not mention /agents/jobs/{ID}/backupSessions (a link of the agent job
     # entity with no page of its own) in either list. True lets a Portal User read it.
     "portal_user_agent_job_sessions": True,
+    # Protection and history (em_simulator/protection.py).
+    # Issue 12 item 4: captured v12 sessions show FailureMessage null on Failed and Warning sessions; the
+    # reasons are in the task sessions. True writes the session's message (as the 2014 samples do); False
+    # leaves <FailureMessage /> empty on every session, the reasons only in BackupTaskSession Reason.
+    "session_failure_message": True,
+    # Guess: backuptasksessions_id.md shows no Progress element in a task session; True adds one after Reason.
+    "task_session_progress": False,
+    # Guess: scenario_vm_restore.md writes a VmDisplayName attribute on VmRestorePoint, the newer
+    # vmrestorepoints_id.md sample does not (the VM's name is then only in Name, "vm@time"). True writes it.
+    "restore_point_vm_display_name": True,
+    # Guess: quick backup of a VM that no backup job processes (the docs give no error). "task_failed" = 202 +
+    # a Task that ends Finished with Success="false"; "error_400" = an immediate 400 Error.
+    "quick_backup_no_job": "task_failed",
+    # post_backupservers_id_quickbackup.md: the finished QuickBackup task links its BackupJobSession.
+    "quick_backup_related_link": True,
+    # The docs show DateTime filter values quoted (get_query_backupjobsession.md:
+    # CreationTime>="2025-08-15T06:00:00Z"). "quoted" refuses an unquoted DateTime with 400; "any" takes both.
+    "filter_datetime_form": "quoted",
+    # Guess: /lookup?host= with a UID that is no hierarchy root. "empty" = an empty <HierarchyItems />;
+    # "error_404" = a 404 Error.
+    "lookup_unknown_host": "empty",
 }
 
 # link_base: a scheme, a host (and port), an optional path; no query, no trailing slash.
@@ -170,6 +191,9 @@ _CHOICES = {
     "stop_result": ("Success", "Warning", "Failed"),
     "agent_job_uid_type": ("AgentBackupJob", "Job"),
     "session_job_link": ("kind", "jobs"),
+    "quick_backup_no_job": ("task_failed", "error_400"),
+    "filter_datetime_form": ("quoted", "any"),
+    "lookup_unknown_host": ("empty", "error_404"),
 }
 
 
@@ -247,6 +271,7 @@ class SimulatorConfig:
     profile: str = "vbr13"
     jobs: int = 1000  # generated dataset only
     servers: int = 3  # generated dataset only
+    sessions_per_job: int = 1  # generated dataset only; more = deep, mixed history (datasets.build_generated)
     users: tuple[User, ...] = DEFAULT_USERS
     verbose: bool = False
     settings: dict[str, Any] = field(default_factory=dict)

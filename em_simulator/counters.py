@@ -22,6 +22,7 @@ class Counters:
             self._actions_by_kind: dict[str, Counter[str]] = {}
             self._starts_by_kind: dict[str, Counter[str]] = {}
             self._faults: Counter[str] = Counter()
+            self._quick_backups: Counter[str] = Counter()
 
     def request(self, method: str, path: str) -> None:
         with self._lock:
@@ -43,6 +44,11 @@ class Counters:
             self._starts_by_job[job_name] += 1
             self._starts_by_kind.setdefault(kind, Counter())[job_name] += 1
 
+    def quick_backup(self, vm_name: str) -> None:
+        """A quick backup that started a job session, by VM name."""
+        with self._lock:
+            self._quick_backups[vm_name] += 1
+
     def fault(self, kind: str) -> None:
         with self._lock:
             self._faults[kind] += 1
@@ -62,6 +68,7 @@ class Counters:
                 "actions_by_kind": {k: dict(v) for k, v in self._actions_by_kind.items()},
                 "starts_by_kind": {k: dict(v) for k, v in self._starts_by_kind.items()},
                 "faults": dict(self._faults),
+                "quick_backups_by_vm": dict(self._quick_backups),
                 # Requests to the EM API that carried a Cookie header (http_authentication.md: EM prefers it).
                 "requests_with_cookie": self._simple["requests_with_cookie"],
             }

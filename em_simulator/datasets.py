@@ -43,9 +43,12 @@ class SeedSession:
     failure_message: str = ""
     is_retry: bool = False
     id: str = ""
+    # Names of the job's objects this run processed (a quick backup processes one VM); () = all of them.
+    objects: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        self.id = guid("session", self.job.id, self.key)
+        if not self.id:
+            self.id = guid("session", self.job.id, self.key)
         # Spread the sub-second part so seeded sessions do not all share it.
         self.age_s += int(self.id[:5], 16) % 1_000_000 / 1e6
 
@@ -57,6 +60,8 @@ class Dataset:
     jobs: list[Job]  # every kind
     seeds: list[SeedSession] = field(default_factory=list)
     repositories: list[Repository] = field(default_factory=list)
+    # VMs in a backup server's hierarchy that no job processes: (server name, VM name, platform).
+    extra_vms: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _server(id_: str | None, name: str, description: str, version: str) -> BackupServer:
@@ -195,9 +200,13 @@ def build_default() -> Dataset:
                outcome="Warning", failure_message=mail_msg, related_link=False)
     seed(mail, "1", 22 * HOUR, 16 * 60, "Warning", mail_msg)
 
-    quick = job("Quick Backup", BACKUP, "VMware", vbr01, ["demo01"],
+    # The RPO gate VMs (contract "Protection and history") are in this job too: its 6-hour-old run processed
+    # demo01 and rpo-fresh01, a 3-day-old one rpo-stale01 alone, so rpo-fresh01's newest restore point is
+    # 6 hours old and rpo-stale01's 3 days. rpo-nojob01 (extra_vms) is in vbr01's vCenter but in no job.
+    quick = job("Quick Backup", BACKUP, "VMware", vbr01, ["demo01", "rpo-fresh01", "rpo-stale01"],
                 description="Small job for the demo", daily_time="12:00", duration_s=2.0)
-    seed(quick, "1", 6 * HOUR, 2 * 60)
+    seeds.append(SeedSession(quick, "0", 3 * DAY, 3 * 60, objects=("rpo-stale01",)))
+    seeds.append(SeedSession(quick, "1", 6 * HOUR, 2 * 60, objects=("demo01", "rpo-fresh01")))
     qrep = job("Quick Replica", REPLICA, "VMware", srv02, ["demo02"],
                description="Small replica job for the demo", daily_time="12:30", duration_s=2.0,
                related_link=False)
@@ -251,12 +260,20 @@ def build_default() -> Dataset:
                         description="Project folders on the branch NAS", daily_time="20:30")
     jobs += [laptop, linux, legacy_agent, shared, projects]
 
-    return Dataset("default", [vbr01, vbr02, srv02], jobs, seeds, repos)
+    return Dataset("default", [vbr01, vbr02, srv02], jobs, seeds, repos,
+                   extra_vms=[(vbr01.name, "rpo-nojob01", "VMware")])
 
 
-def build_generated(n_jobs: int, n_servers: int) -> Dataset:
-    if n_jobs < 0 or n_servers < 1:
-        raise ValueError("generated dataset needs jobs >= 0 and servers >= 1")
+def build_generated(n_jobs: int, n_servers: int, sessions_per_job: int = 1) -> Dataset:
+    """`sessions_per_job` 1 keeps the dataset as it always was (one past session per job). More gives deep,
+    mixed history (issue 12 item 6): that many daily sessions per job (newest first about an hour ago),
+    every 25th job (from job 7 on) never ran, VM backup jobs process 1-3 VMs, and of every 40 jobs the 14th
+    is a BackupCopy and the 34th an ImmediateBackupCopy job (sessions of the JobType values
+    get_query_backupjobsession.md lists, beside the AgentBackup and NasBackup sessions of the agent and file
+    share jobs)."""
+    if n_jobs < 0 or n_servers < 1 or sessions_per_job < 1:
+        raise ValueError("generated dataset needs jobs >= 0, servers >= 1 and sessions_per_job >= 1")
+    deep = sessions_per_job > 1
     sw = max(2, len(str(n_servers)))
     jw = max(6, len(str(n_jobs)))
     servers = [_server(None, f"vbr-{i:0{sw}d}.example.local", f"Generated backup server {i}", "13.0.1.1071")
@@ -282,13 +299,38 @@ def build_generated(n_jobs: int, n_servers: int) -> Dataset:
                          daily_time=daily, rich=False, duration_s=2.0)
         else:
             job_type = REPLICA if i % 10 == 0 else BACKUP
+            if deep and i % 40 in (14, 34) and jobs:
+                job_type = BACKUP_COPY if i % 40 == 14 else IMMEDIATE_COPY
             platform = "HyperV" if job_type == BACKUP and i % 3 == 0 else "VMware"
             jid = guid("job", server.name, name)
+            root = guid('vcenter', server.name)
+            includes = [ObjectInJob(id=guid("oij", jid), name=vm, hierarchy_ref=f"urn:VMware:Vm:{root}.vm-{i}")]
+            if job_type in (BACKUP_COPY, IMMEDIATE_COPY):
+                # A copy job's includes are its source jobs (get_jobs_id.md examples 2 and 3): the job before it.
+                includes = [ObjectInJob(id=guid("linked", jid), name=jobs[-1].uid, hierarchy_ref=jobs[-1].uid)]
+            elif deep and job_type == BACKUP:
+                includes += [ObjectInJob(id=guid("oij", jid, k), name=f"{vm}-{k}",
+                                         hierarchy_ref=f"urn:VMware:Vm:{root}.vm-{i}-{k}", order=k)
+                             for k in range(1, i % 3 + 1)]
             j = Job(id=jid, name=name, job_type=job_type, platform=platform, server=server,
                     description=f"Generated job {i}", daily_time=daily, rich=False, duration_s=2.0,
-                    includes=[ObjectInJob(id=guid("oij", jid), name=vm,
-                                          hierarchy_ref=f"urn:VMware:Vm:{guid('vcenter', server.name)}.vm-{i}")])
+                    includes=includes)
         jobs.append(j)
+        if deep:
+            if i % 25 == 7:
+                continue  # a job that never ran
+            # One hash per job, the session number in the GUID's last group: 300,000 sessions start in seconds.
+            head = guid("session", j.id)[:24]
+            for k in range(sessions_per_job):
+                mix = i * 31 + k * 7
+                outcome, message = "Success", ""
+                if mix % 17 == 0:
+                    outcome, message = "Failed", f"Error: {vm} is not reachable"
+                elif mix % 13 == 0:
+                    outcome, message = "Warning", f"Processing {vm} Warning: low free space on datastore"
+                seeds.append(SeedSession(j, str(k + 1), HOUR + (i * 7919) % 3600 + k * DAY, 60 + (i * 31) % 3540,
+                                         outcome, message, id=f"{head}{k:012x}"))
+            continue
         outcome, message = "Success", ""
         if i % 17 == 0:
             outcome, message = "Failed", f"Error: {vm} is not reachable"

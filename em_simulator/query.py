@@ -267,13 +267,18 @@ def value_of(spec: FieldSpec, obj: Any) -> Any:
 Predicate = Callable[[Any], bool]
 
 
-def compile_filter(node: Node, fields: Fields, type_name: str) -> Predicate:
+def compile_filter(node: Node, fields: Fields, type_name: str, unquoted_datetimes: bool = True) -> Predicate:
     if isinstance(node, BoolOp):
-        parts = [compile_filter(n, fields, type_name) for n in node.items]
+        parts = [compile_filter(n, fields, type_name, unquoted_datetimes) for n in node.items]
         if node.op == "and":
             return lambda o: all(p(o) for p in parts)
         return lambda o: any(p(o) for p in parts)
     spec = field_spec(fields, node.field, type_name)
+    if spec.kind == "datetime" and not node.quoted and not unquoted_datetimes:
+        # Setting filter_datetime_form "quoted": the docs write DateTime values in quotes only
+        # (get_query_backupjobsession.md: CreationTime>="2025-08-15T06:00:00Z").
+        raise FilterError(f"the DateTime value '{node.value}' for field {spec.name} at position {node.pos} must be "
+                          'quoted, e.g. CreationTime>="2025-08-15T06:00:00Z"')
     wanted = convert(spec, node.value)
     compare = _OPS[node.op]
 
@@ -323,20 +328,23 @@ def sort_key(spec: FieldSpec) -> Callable[[Any], tuple[int, Any]]:
     return key
 
 
-def run_query(items: Sequence[Any], src: str | None, fields: Fields, type_name: str,
+def run_query(items: Sequence[Any] | Callable[[], Sequence[Any]], src: str | None, fields: Fields, type_name: str,
               lookup: Lookup | None = None, sort_field: str | None = None,
-              descending: bool = False) -> list[Any]:
+              descending: bool = False, unquoted_datetimes: bool = True) -> list[Any]:
     """Filter then sort. Objects carry `index` (their position in `items`) so that
-    index hits come back in collection order."""
+    index hits come back in collection order. `items` may be a callable, called only when
+    no index answers the filter (task sessions and restore points are built on demand)."""
+    def every() -> Sequence[Any]:
+        return items() if callable(items) else items
     node = parse_filter(src) if src else None
     sort_spec = field_spec(fields, sort_field, type_name) if sort_field else None
     if node is not None:
-        pred = compile_filter(node, fields, type_name)
+        pred = compile_filter(node, fields, type_name, unquoted_datetimes)
         found = candidates(node, fields, lookup) if lookup else None
-        pool: Iterable[Any] = items if found is None else sorted(found.values(), key=lambda o: o.index)
+        pool: Iterable[Any] = every() if found is None else sorted(found.values(), key=lambda o: o.index)
         result = [o for o in pool if pred(o)]
     else:
-        result = list(items)
+        result = list(every())
     if sort_spec is not None:
         result.sort(key=sort_key(sort_spec), reverse=descending)
     return result

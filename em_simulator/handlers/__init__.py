@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from ..httpio import Router
-from . import control, jobs, logon, query, servers, sessions, tasks
+from . import control, jobs, logon, protection, query, servers, sessions, tasks
 
 
 def api_router() -> Router:
@@ -58,7 +58,27 @@ def api_router() -> Router:
     r.add("DELETE", "/api/tasks/{task_id}", tasks.delete_task)
     r.add("GET", "/api/querySvc", query.query_svc)
     r.add("GET", "/api/query", query.query)
+    _protection_routes(r)
     return r
+
+
+def _protection_routes(r: Router) -> None:
+    """Task sessions, restore points, hierarchy roots, the lookup service and quick backup
+    (handlers/protection.py); security_roles_concept.md opens all of them to a Portal User."""
+    r.add("GET", "/api/backupSessions/{session_id}/taskSessions", partial(protection.session_tasks, kind="backup"))
+    r.add("GET", "/api/replicaSessions/{session_id}/replicaTaskSessions",
+          partial(protection.session_tasks, kind="replica"))
+    r.add("GET", "/api/backupTaskSessions", partial(protection.list_tasks, kind="backup"))
+    r.add("GET", "/api/backupTaskSessions/{task_id}", partial(protection.get_task, kind="backup"))
+    r.add("GET", "/api/replicaTaskSessions", partial(protection.list_tasks, kind="replica"))
+    r.add("GET", "/api/replicaTaskSessions/{task_id}", partial(protection.get_task, kind="replica"))
+    r.add("GET", "/api/vmRestorePoints", protection.list_points)
+    r.add("GET", "/api/vmRestorePoints/{point_id}", protection.get_point)
+    r.add("GET", "/api/hierarchyRoots", protection.list_roots)
+    r.add("GET", "/api/hierarchyRoots/{root_id}", protection.get_root)
+    r.add("GET", "/api/lookupSvc", protection.lookup_svc)
+    r.add("GET", "/api/lookup", protection.lookup)
+    r.add("POST", "/api/backupServers/{server_id}", protection.server_action)
 
 
 def control_router() -> Router:

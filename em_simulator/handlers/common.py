@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from .. import xmlout
@@ -65,6 +66,10 @@ def _own_collection(app: "App") -> bool:
 
 def session_entity(app: "App", s: JobSession, now: float) -> str:
     st = s.status(now)
+    if not app.state.settings["session_failure_message"] and st.failure_message:
+        # Setting session_failure_message false: FailureMessage empty, as captured v12 sessions show it
+        # (the reasons stay in the task sessions).
+        st = dataclasses.replace(st, failure_message="")
     clock = app.state.clock
     end = fmt_utc(clock.utc(st.end_m)) if st.end_m is not None else None
     return xmlout.session_entity(s, st, fmt_utc(clock.utc(s.start_m)), end, _own_collection(app))

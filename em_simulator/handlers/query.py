@@ -165,7 +165,10 @@ def _session_source(kind: str) -> Callable[["App", Request, float], Source]:
     def make(app: "App", req: Request, now: float) -> Source:
         state = app.state
         now = state.shown_now(now)  # collection lag: the sessions as EM last collected them
-        items = [s for s in state.session_list if s.kind == kind and s.visible(now)]
+
+        # Built only when no index answers the filter: deep history holds hundreds of thousands of sessions.
+        def items() -> list[Any]:
+            return [s for s in state.session_list if s.kind == kind and s.visible(now)]
 
         def lookup(spec: FieldSpec, value: str) -> Iterable[Any]:
             if spec.name == "UID":
@@ -182,7 +185,7 @@ def _session_source(kind: str) -> Callable[["App", Request, float], Source]:
             return [s for s in found if s.kind == kind and s.visible(now)]
 
         plural = "ReplicaJobSessions" if kind == "replica" else "BackupJobSessions"
-        return Source(items, _session_fields(app, now), lookup,
+        return Source(items, _session_fields(app, now), lookup,  # type: ignore[arg-type]
                       lambda page: xmlout.wrap("Refs", "".join(session_ref(app, s) for s in page)),
                       lambda page: xmlout.wrap("Entities", xmlout.wrap(
                           plural, "".join(session_entity(app, s, now) for s in page))))
@@ -292,7 +295,8 @@ def query(app: "App", req: Request) -> Response:
                 raise HttpError(400, f"Invalid sort field: {exc}") from None
         try:
             result = run_query(source.items, filter_src, source.fields, qtype.name, source.lookup,
-                               sort_field, descending=(sort_param == "sortDesc"))
+                               sort_field, descending=(sort_param == "sortDesc"),
+                               unquoted_datetimes=state.settings["filter_datetime_form"] == "any")
         except FilterError as exc:
             raise HttpError(400, f"Invalid filter: {exc}") from None
         total = len(result)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 class ModuleDocFragment(object):
 
-    # Common attributes: every module documents its check and diff mode support with these.
+    # Common attributes: every module documents its check and diff mode support with these, and every module is
+    # in the action group that module_defaults uses (meta/runtime.yml).
     DOCUMENTATION = r"""
 options: {}
 attributes:
@@ -16,6 +17,11 @@ attributes:
     description: Can run in check_mode and return changed status prediction without modifying target.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+  action_group:
+    description: Use C(group/seedops.veeam_em.veeam_em) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - seedops.veeam_em.veeam_em
 """
 
     # For *_info modules: they change nothing, so check mode is fully supported.
@@ -32,13 +38,11 @@ attributes:
       - This action does not modify state.
 """
 
-    # Every module is in the action group that module_defaults uses (meta/runtime.yml).
-    ACTIONGROUP = r"""
+    # For modules that send an action and show no diff (all but veeam_em_job_schedule); each module documents its
+    # own check mode.
+    NO_DIFF = r"""
 options: {}
 attributes:
-  action_group:
-    description: Use C(group/seedops.veeam_em.veeam_em) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - seedops.veeam_em.veeam_em
+  diff_mode:
+    support: none
 """

@@ -56,3 +56,24 @@ def wait_argument_spec(wait_for=True):
     if wait_for:
         spec["wait_for"] = dict(type="str", default=WAIT_FOR_START, choices=list(WAIT_FOR_CHOICES))
     return spec
+
+
+# The selectors' rules, for the modules that act on jobs. One job: name or id, exactly one of them.
+ONE_JOB = dict(mutually_exclusive=[("name", "id")], required_one_of=[("name", "id")])
+# Many jobs: at least one selector, so that no call acts on every job by accident.
+SOME_JOBS = dict(mutually_exclusive=[("name", "id")], required_one_of=[("name", "id", "backup_server", "job_type", "kind")])
+
+
+def one_job_action(**options):
+    """The module arguments of an action on one job that starts a run (job_start, job_retry)."""
+    return dict(ONE_JOB, argument_spec=dict(job_selector_argument_spec(), **dict(wait_argument_spec(), **options)),
+                supports_check_mode=True)
+
+
+def some_jobs_action(wait=True, **options):
+    """The module arguments of an action on every selected job (job_stop, job_schedule)."""
+    spec = job_selector_argument_spec(job_type=True)
+    if wait:
+        spec.update(wait_argument_spec(wait_for=False))
+    spec.update(options)
+    return dict(SOME_JOBS, argument_spec=spec, supports_check_mode=True)

@@ -120,13 +120,19 @@ class JobSchedule(object):
                                "differs." % (job.name, error), result=dict(changed=True))
 
     def _wait_tasks(self, tasks):
+        # Each round polls every task still pending, so that N toggles take about as long as one, not N times as long.
+        current = {"tasks": list(tasks)}
+
+        def poll():
+            current["tasks"] = [task if task.finished else Task(self.em.get(task.href), task.href) for task in current["tasks"]]
+            return current["tasks"]
+
         waiter = Waiter(TOGGLE_POLL_INTERVAL_S, _clock.now() + TOGGLE_TASK_TIMEOUT_S)
-        for task in tasks:
-            outcome = waiter.wait(lambda current=task: Task(self.em.get(current.href), current.href),
-                                  lambda item: item.finished, initial=task)
-            if not outcome.done or outcome.last.failed:
+        outcome = waiter.wait(poll, lambda polled: all(task.finished for task in polled), initial=current["tasks"])
+        for task in outcome.last:
+            if not task.finished or task.failed:
                 raise VeeamEmError("Enterprise Manager did not confirm the schedule toggle (task %s: %s)."
-                                   % (task.data["id"], outcome.last.data["message"] or outcome.last.data["state"]),
+                                   % (task.data["id"], task.data["message"] or task.data["state"]),
                                    result=dict(changed=True))
 
 

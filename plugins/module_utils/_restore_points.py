@@ -24,8 +24,17 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils import _xml
 NAMES_PER_QUERY = 40
 
 
+def vm_name_of(element):
+    """The VM's name: scenario_vm_restore.md writes a VmDisplayName attribute, vmrestorepoints_id.md does not (its
+    parameter table lists a VmName element), and both name the point "<vm>@<yyyy-MM-dd HH:mm:ss>"."""
+    name = element.get("VmDisplayName") or _xml.child_text(element, "VmName")
+    if not name and "@" in (element.get("Name") or ""):
+        name = element.get("Name").rpartition("@")[0]
+    return name or None
+
+
 def restore_point_to_dict(element):
-    """A VmRestorePoint (scenario_vm_restore.md: VmDisplayName, CreationTimeUTC, Algorithm, PointType, Up links)."""
+    """A VmRestorePoint (scenario_vm_restore.md, vmrestorepoints_id.md: CreationTimeUTC, Algorithm, PointType, Up links)."""
     uid = element.get("UID")
     server = _xml.find_link(element, "Up", "BackupServerReference") or {}
     point = _xml.find_link(element, "Up", "RestorePointReference") or {}
@@ -33,7 +42,7 @@ def restore_point_to_dict(element):
         "id": _xml.id_from_uid(uid) or _xml.id_from_href(element.get("Href")),
         "uid": uid,
         "name": element.get("Name"),
-        "vm_name": element.get("VmDisplayName"),
+        "vm_name": vm_name_of(element),
         "creation_time": _xml.utc_time(_xml.child_text(element, "CreationTimeUTC")),
         "point_type": _xml.child_text(element, "PointType"),
         "algorithm": _xml.child_text(element, "Algorithm"),
@@ -56,6 +65,7 @@ def check_options(vm_names, backup_server=None, since=None):
 def read_restore_points(em, vm_names, backup_server=None, newest_only=False, since=None):
     wanted, since = check_options(vm_names, backup_server, since)
     points = []
+    wanted_set = set(wanted)
     for start in range(0, len(wanted), NAMES_PER_QUERY):
         query_filter = filter_all(
             filter_any("VmDisplayName", wanted[start:start + NAMES_PER_QUERY]),
@@ -64,14 +74,17 @@ def read_restore_points(em, vm_names, backup_server=None, newest_only=False, sin
         for element in iter_query(em, "VmRestorePoint", "VmRestorePoint", query_filter, sort_desc="CreationTime"):
             point = restore_point_to_dict(element)
             # The query service compares names case-insensitively; VM names are matched exactly here.
-            if point["vm_name"] in wanted and (backup_server is None or
+            if point["vm_name"] in wanted_set and (backup_server is None or
                                                (point["backup_server"] or "").lower() == backup_server.lower()):
                 points.append(point)
     points.sort(key=lambda point: point["creation_time"] or "", reverse=True)
     now = _clock.utc_now()
+    by_vm = {}
+    for point in points:
+        by_vm.setdefault(point["vm_name"], []).append(point)
     vms = []
     for name in wanted:
-        mine = [point for point in points if point["vm_name"] == name]
+        mine = by_vm.get(name, [])
         newest = mine[0] if mine else None
         vms.append(dict(name=name, newest=newest, count=len(mine),
                         age_seconds=_age(now, newest["creation_time"]) if newest else None))

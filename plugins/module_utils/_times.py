@@ -44,6 +44,6 @@ def _em_time(moment):
 
 
 def quote_time(moment):
-    # Guess (the docs show DateTime filters unquoted and quoted values only for strings with spaces): quoted, as
-    # every other value this client sends; a setting of the simulator checks both forms.
+    # Quoted, as the docs write DateTime filter values (get_query_backupjobsession.md:
+    # CreationTime>="2025-08-15T06:00:00Z"); the simulator refuses the unquoted form by default.
     return '"%s"' % _em_time(moment)

@@ -72,8 +72,8 @@ def find_vm(em, vm_name, backup_server=None):
                 found.append(VmRef(vm_name, _xml.child_text(item, "ObjectRef"), server.get("name"), server.get("href")))
     where = " on backup server %r" % shorten(backup_server) if backup_server else ""
     if not found:
-        raise VeeamEmNotFoundError("No VM named %r%s in the hierarchies Enterprise Manager knows (the lookup service "
-                                   "compares names exactly)." % (shorten(vm_name), where))
+        raise VeeamEmNotFoundError("No VM named %r%s in the hierarchies Enterprise Manager knows (names are matched "
+                                   "exactly, case included)." % (shorten(vm_name), where))
     if len(found) > 1:
         raise VeeamEmAmbiguousError("%d VMs are named %r%s: %s. Set backup_server to choose one." % (
             len(found), shorten(vm_name), where,
@@ -97,6 +97,18 @@ def is_processed(em, vm):
     return bool(query(em, "VmRestorePoint", "VmRestorePoint",
                       filter_all(filter_any("VmDisplayName", [vm.name]), filter_any("BackupServerName", [vm.backup_server])),
                       limit=1))
+
+
+def quick_backup_href(em, vm):
+    """The QuickBackup link of the VM's backup server (backupservers_id.md: the BackupServer entity offers
+    Rel="QuickBackup"), read with one query; the hierarchy root's Up link names the server."""
+    for element in query(em, "BackupServer", "BackupServer", filter_any("Name", [vm.backup_server])):
+        same = _xml.id_from_href(element.get("Href")) == _xml.id_from_href(vm.backup_server_href)
+        link = _xml.find_link(element, "QuickBackup")
+        if same and link:
+            return link["href"]
+    raise VeeamEmError("Enterprise Manager offers no quick backup on backup server %r (its BackupServer entity has no "
+                       "QuickBackup link); nothing was sent." % shorten(vm.backup_server), result=dict(changed=False))
 
 
 class VmBackup(object):
@@ -131,9 +143,7 @@ class VmBackup(object):
             run.update(changed=True)
             return run.done("VM %r would be backed up by a quick backup on %s (check mode: nothing was sent)."
                             % (vm.name, vm.backup_server))
-        # Guess, stated: the BackupServer entity offers no QuickBackup link (backupservers_id.md), so the documented
-        # ?action=quickbackup goes on the server's own link (the hierarchy root's Up link).
-        href = vm.backup_server_href.split("?", 1)[0] + "?action=quickbackup"
+        href = quick_backup_href(self.em, vm)
         posted = run.post_once(href, reconcile=None, not_applied=str, body=(QUICK_BACKUP_SPEC % _xml_text(vm.hierarchy_ref)).encode("utf-8"))
         task = posted.task
         run.update(task=task, changed=True)

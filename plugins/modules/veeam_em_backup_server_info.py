@@ -21,7 +21,6 @@ extends_documentation_fragment:
   - seedops.veeam_em.connection
   - seedops.veeam_em.attributes
   - seedops.veeam_em.attributes.info_module
-  - seedops.veeam_em.attributes.actiongroup
 options:
   name:
     description:

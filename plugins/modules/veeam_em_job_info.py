@@ -26,7 +26,6 @@ extends_documentation_fragment:
   - seedops.veeam_em.job_selector.job_type
   - seedops.veeam_em.attributes
   - seedops.veeam_em.attributes.info_module
-  - seedops.veeam_em.attributes.actiongroup
 options:
   include_last_session:
     description:

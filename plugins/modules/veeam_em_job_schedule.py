@@ -28,7 +28,6 @@ extends_documentation_fragment:
   - seedops.veeam_em.job_selector
   - seedops.veeam_em.job_selector.job_type
   - seedops.veeam_em.attributes
-  - seedops.veeam_em.attributes.actiongroup
 attributes:
   check_mode:
     support: full
@@ -94,19 +93,13 @@ changed_jobs:
   sample: [5658281f-625e-4627-89dd-d2a0c48be99e]
 """
 
-from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import job_selector_argument_spec
+from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import some_jobs_action
 from ansible_collections.seedops.veeam_em.plugins.module_utils._job_schedule import run_job_schedule
 from ansible_collections.seedops.veeam_em.plugins.module_utils._module import VeeamEmModule
 
 
 def main():
-    module = VeeamEmModule(
-        argument_spec=dict(job_selector_argument_spec(job_type=True), enabled=dict(type="bool", required=True)),
-        mutually_exclusive=[("name", "id")],
-        required_one_of=[("name", "id", "backup_server", "job_type", "kind")],
-        supports_check_mode=True,
-    )
-    run_job_schedule(module)
+    run_job_schedule(VeeamEmModule(**some_jobs_action(wait=False, enabled=dict(type="bool", required=True))))
 
 
 if __name__ == "__main__":

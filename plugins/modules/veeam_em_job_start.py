@@ -51,15 +51,13 @@ extends_documentation_fragment:
   - seedops.veeam_em.wait
   - seedops.veeam_em.wait.wait_for
   - seedops.veeam_em.attributes
-  - seedops.veeam_em.attributes.actiongroup
+  - seedops.veeam_em.attributes.no_diff
 attributes:
   check_mode:
     support: full
     details:
       - In check mode the module logs on, reads the job and its newest session, and logs off; it sends no start.
         C(changed) says whether the job would be started.
-  diff_mode:
-    support: none
 notes:
   - Starting a job needs an account with the Enterprise Manager Portal Administrator role.
   - Enterprise Manager learns about runs from the backup servers when it collects their data, by default every 15
@@ -203,19 +201,13 @@ elapsed:
   sample: 42.31
 """
 
-from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import job_selector_argument_spec, wait_argument_spec
+from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import one_job_action
 from ansible_collections.seedops.veeam_em.plugins.module_utils._job_start import run_job_start
 from ansible_collections.seedops.veeam_em.plugins.module_utils._module import VeeamEmModule
 
 
 def main():
-    module = VeeamEmModule(
-        argument_spec=dict(job_selector_argument_spec(), **wait_argument_spec()),
-        mutually_exclusive=[("name", "id")],
-        required_one_of=[("name", "id")],
-        supports_check_mode=True,
-    )
-    run_job_start(module)
+    run_job_start(VeeamEmModule(**one_job_action()))
 
 
 if __name__ == "__main__":

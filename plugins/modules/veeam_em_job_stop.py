@@ -29,15 +29,13 @@ extends_documentation_fragment:
   - seedops.veeam_em.job_selector.job_type
   - seedops.veeam_em.wait
   - seedops.veeam_em.attributes
-  - seedops.veeam_em.attributes.actiongroup
+  - seedops.veeam_em.attributes.no_diff
 attributes:
   check_mode:
     support: full
     details:
       - In check mode the module reads the jobs and their newest sessions and sends no stop; C(changed) says whether a
         job would be stopped, and RV(stopped) lists those jobs with their running sessions.
-  diff_mode:
-    support: none
 notes:
   - Stopping jobs needs an account with the Enterprise Manager Portal Administrator role.
   - Reading the newest sessions costs one query per 40 selected jobs, whatever the length of their history.
@@ -110,19 +108,13 @@ elapsed:
   sample: 8.4
 """
 
-from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import job_selector_argument_spec, wait_argument_spec
+from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import some_jobs_action
 from ansible_collections.seedops.veeam_em.plugins.module_utils._job_stop import run_job_stop
 from ansible_collections.seedops.veeam_em.plugins.module_utils._module import VeeamEmModule
 
 
 def main():
-    module = VeeamEmModule(
-        argument_spec=dict(job_selector_argument_spec(job_type=True), **wait_argument_spec(wait_for=False)),
-        mutually_exclusive=[("name", "id")],
-        required_one_of=[("name", "id", "backup_server", "job_type", "kind")],
-        supports_check_mode=True,
-    )
-    run_job_stop(module)
+    run_job_stop(VeeamEmModule(**some_jobs_action()))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ description:
     P(seedops.veeam_em.veeam_em_job_start#module).
   - The VM is found through the hierarchy roots (C(/query?type=HierarchyRoot)) and the lookup service (C(/lookup)),
     which Enterprise Manager opens to the Portal User role, so a change pipeline does not need a Portal Administrator
-    account. The request is C(POST /backupServers/{id}?action=quickbackup) with the VM's hierarchy reference.
+    account. The request is C(POST /backupServers/{id}?action=quickbackup) with the VM's hierarchy reference, sent to
+    the QuickBackup link of the backup server's entity (one C(/query?type=BackupServer) reads it).
   - A VM that no job processes fails with "Quick backup needs a job that processes the VM", and nothing is sent. The
     module checks the job's objects where the account may read them and else (a Portal User) the VM's restore points.
   - A name that matches several VMs fails, listing them; set O(backup_server) to choose.
@@ -27,14 +28,12 @@ extends_documentation_fragment:
   - seedops.veeam_em.wait
   - seedops.veeam_em.wait.wait_for
   - seedops.veeam_em.attributes
-  - seedops.veeam_em.attributes.actiongroup
+  - seedops.veeam_em.attributes.no_diff
 attributes:
   check_mode:
     support: full
     details:
       - In check mode the module finds the VM and checks that a job processes it, and sends no backup.
-  diff_mode:
-    support: none
 options:
   vm_name:
     description:

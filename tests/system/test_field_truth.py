@@ -163,3 +163,29 @@ def test_lag_shows_a_new_session_and_finishes_the_task_only_at_the_next_collecti
     assert ("OperationFinished", False) in states
     # The session shows no earlier than the task finishes (both at the collection).
     assert all(shown is False for state, shown in states if state != "Finished")
+
+
+# -- the bulk last-session look-up with deep history (the generated dataset's sessions_per_job) -------------------
+def _bulk_lookup_cost(sim):
+    with _session.EmSession(sim.url, ADMIN[0], ADMIN[1], ca_path=sim.ca_path, request_timeout=30.0) as em:
+        jobs = _jobs.find_jobs(em)
+        before = sim.counters()["requests"].get("GET /api/query", 0)
+        newest = _job_sessions.latest_sessions(em, jobs)
+        return sim.counters()["requests"].get("GET /api/query", 0) - before, len(jobs), newest
+
+
+def test_the_bulk_last_session_look_up_costs_no_more_with_deeper_history(sim_factory):
+    shallow, jobs, _newest = _bulk_lookup_cost(sim_factory(dataset="generated", jobs=800, servers=2))
+    deep, deep_jobs, newest_deep = _bulk_lookup_cost(sim_factory(dataset="generated", jobs=800, servers=2,
+                                                                 sessions_per_job=30))
+    deeper_sim = sim_factory(dataset="generated", jobs=800, servers=2, sessions_per_job=90)
+    deeper, _jobs_again, _newest_again = _bulk_lookup_cost(deeper_sim)
+    assert jobs == deep_jobs
+    print("bulk look-up of %d jobs: %d queries with 1 session a job, %d with 30, %d with 90"
+          % (jobs, shallow, deep, deeper))
+    # Three times deeper again: the same requests.
+    assert deeper == deep
+    chunks = -(-jobs // _job_sessions.UIDS_PER_QUERY) + 2  # a partial chunk per session type at most
+    assert shallow <= chunks
+    # Thirty times the history costs no more than one more query per chunk (never one per page of history).
+    assert deep <= 2 * chunks + (jobs - len(newest_deep))

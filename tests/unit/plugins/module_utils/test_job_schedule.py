@@ -109,3 +109,16 @@ def test_a_failure_part_way_still_hands_on_every_job_a_toggle_was_sent_for(em, h
     assert caught.value.result["changed"] is True
     assert caught.value.result["changed_jobs"] == [em_xml.JOB_GUID, OTHER_GUID]
     assert [job["name"] for job in caught.value.result["jobs"]] == ["DB Backup", "Second"]
+
+
+def test_the_tasks_of_several_toggles_are_polled_together_not_one_wait_after_the_other(em, http, warnings, clock):
+    first, second = toggle(), toggle(guid=OTHER_GUID, task_id="task-2")
+    running = api_get(em_xml.task_href("task-2")).reply(200, em_xml.task_doc(task_id="task-2", state="Running",
+                                                                             operation="UpdateJob"))
+    # Both toggles are sent before any task is polled; the first round finds task-1 done and task-2 running, and the
+    # next round polls only task-2.
+    http.expect(jobs_on_server(em_xml.job(), em_xml.job(name="Second", guid=OTHER_GUID)), first[0], second[0],
+                first[1], running, second[1], re_read((em_xml.JOB_GUID, False), (OTHER_GUID, False)))
+    result = run(em, warnings)
+    assert sorted(result["changed_jobs"]) == sorted([em_xml.JOB_GUID, OTHER_GUID])
+    assert len(clock.sleeps) == 2, "two rounds of polls, not one wait per task: %s" % clock.sleeps

@@ -75,3 +75,12 @@ def test_newest_only_keeps_one_point_per_vm(em, http):
 def test_bad_names_are_refused(names, text):
     with pytest.raises(VeeamEmInputError, match=text):
         read_restore_points(None, names)
+
+
+def test_a_point_without_vm_display_name_is_matched_by_the_name_before_the_at_sign(em, http):
+    # vmrestorepoints_id.md writes no VmDisplayName attribute; its Name is "<vm>@<time>".
+    bare = point("11111111-0000-4000-8000-000000000004", "web01", "2026-12-01T05:00:00Z").replace(' VmDisplayName="web01"', "")
+    http.expect(api_get(em_xml.query_url("VmRestorePoint", names_filter(["web01"]), sort_desc="CreationTime"))
+                .reply(200, em_xml.query_result([bare], "VmRestorePoints")))
+    result = read_restore_points(em, ["web01"])
+    assert result["vms"][0]["count"] == 1 and result["restore_points"][0]["vm_name"] == "web01"

@@ -48,6 +48,15 @@ def in_job(found=True):
                                         "ObjectsInJob"))
 
 
+def server_entity(quick_backup_link=True):
+    link = '<Link Rel="QuickBackup" Href="%s?action=quickbackup" />' % SERVER_HREF if quick_backup_link else ""
+    server = ('<BackupServer Type="BackupServer" Href="%s?format=Entity" Name="%s" UID="urn:veeam:BackupServer:%s">'
+              '<Links><Link Rel="Alternate" Type="BackupServerReference" Href="%s" />%s</Links><Port>9392</Port>'
+              "</BackupServer>" % (SERVER_HREF, em_xml.SERVER_NAME, em_xml.SERVER_GUID, SERVER_HREF, link))
+    return api_get(em_xml.query_url("BackupServer", 'Name=="%s"' % em_xml.SERVER_NAME)).reply(
+        200, em_xml.query_result([server], "BackupServers"))
+
+
 def quick_backup():
     spec = ('<?xml version="1.0" encoding="utf-8"?>\n<QuickBackupStartupSpec xmlns="http://www.veeam.com/ent/v1.0">'
             "<VmRef>%s</VmRef></QuickBackupStartupSpec>" % VM_REF).encode()
@@ -62,7 +71,8 @@ def run(em, warnings, check_mode=False, **wait):
 
 
 def test_a_quick_backup_is_one_post_with_the_vm_reference_and_is_followed_to_its_session(em, http, warnings):
-    http.expect(roots(), lookup((VM_REF, "web01"), ("urn:VMware:Vm:x.vm-1", "web01-old")), in_job(), quick_backup(),
+    http.expect(roots(), lookup((VM_REF, "web01"), ("urn:VMware:Vm:x.vm-1", "web01-old")), in_job(), server_entity(),
+                quick_backup(),
                 api_get(em_xml.task_href()).reply(200, em_xml.task_doc(state="Finished", operation="QuickBackup",
                                                                        success=True, message="Ok",
                                                                        related=em_xml.session_href(RUN))),
@@ -104,10 +114,18 @@ def test_a_name_that_matches_several_vms_fails_listing_them(em, http, warnings):
 
 
 def test_a_lost_answer_cannot_be_reconciled_so_it_fails_as_changed(em, http, warnings):
-    http.expect(roots(), lookup((VM_REF, "web01")), in_job(),
+    http.expect(roots(), lookup((VM_REF, "web01")), in_job(), server_entity(),
                 api_post(SERVER_HREF + "?action=quickbackup").reply(503, b""))
     with pytest.raises(VeeamEmError) as caught:
         run(em, warnings)
     assert caught.value.result["changed"] is True
     assert "may have taken effect" in str(caught.value)
     assert http.methods.count("POST") == 2
+
+
+def test_the_post_goes_to_the_servers_quick_backup_link_and_without_one_nothing_is_sent(em, http, warnings):
+    http.expect(roots(), lookup((VM_REF, "web01")), in_job(), server_entity(quick_backup_link=False))
+    with pytest.raises(VeeamEmError, match="no QuickBackup link") as caught:
+        run(em, warnings)
+    assert caught.value.result["changed"] is False
+    assert http.methods.count("POST") == 1
