@@ -123,16 +123,18 @@ SIM_PROFILE ?= vbr13
 PYTEST_ARGS ?=
 LINT_ARGS ?=
 DEMO_ARGS ?=
+# make conformance CAPTURE=file (or a directory of capture files)
+CAPTURE ?= tests/fixtures/captures
 
 # The steps of `make test`, in order; it stops at the first failure.  matrix: sanity, units and integration
 # on every leg (CORES).
-TEST_STEPS := venv matrix integration-lag system changelog-lint docs-lint docs lint build ee
+TEST_STEPS := venv matrix integration-lag system conformance changelog-lint docs-lint docs lint build ee
 # A representative target under EM's collection lag (profile "lag", a collection every 5 s): about 2.5 minutes.
 LAG_TARGETS ?= veeam_em_job_start
 
 .PHONY: help venv core-venv collection-link ansible-test-tree get-pip sanity units system integration matrix \
 	locked-sanity locked-units locked-integration integration-lag \
-	changelog-lint changelog docs-lint lint build ee docs demo bench test clean distclean
+	changelog-lint changelog docs-lint lint build ee docs demo bench conformance test clean distclean
 
 help:
 	@echo 'make venv             create/update .venv ($(PYTHON_BASE), requirements-dev.txt)'
@@ -159,6 +161,7 @@ help:
 	@echo 'make docs             antsibull-docs sphinx-init + sphinx build -> build/docs/build/html'
 	@echo 'make demo             examples/demo.yml against the EM simulator'
 	@echo 'make bench            benchmarks/run.py'
+	@echo 'make conformance      replay captures against the EM simulator, report differences in shape (CAPTURE=$(CAPTURE))'
 	@echo 'make test             $(TEST_STEPS)   (CORE=2.21: that leg only)'
 	@echo 'make clean            remove build/ and generated files (keeps the venvs); make distclean also removes .venv (and .venv/core)'
 
@@ -351,6 +354,11 @@ demo: venv collection-link
 	cd $(ROOT) && $(WITH_SIMULATOR) --vars-prefix em_ --vars-file $(BUILD)/demo-vars.yml -- \
 		env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_PATH) ANSIBLE_LOCALHOST_WARNING=false \
 		ANSIBLE_INVENTORY_UNPARSED_WARNING=false ansible-playbook examples/demo.yml -e @$(BUILD)/demo-vars.yml $(DEMO_ARGS)
+
+# Its own simulator (TLS directory, state file and log under build/sim/conformance), like the legs' ones.
+conformance: venv
+	cd $(ROOT) && SIM_TLS_DIR=$(BUILD)/sim/conformance/tls SIM_STATE_FILE=$(BUILD)/sim/conformance/state.json \
+		SIM_LOG=$(BUILD)/sim/conformance/sim.log $(WITH_SIMULATOR) -- $(BIN)/python scripts/conformance.py $(CAPTURE)
 
 bench: venv collection-link
 	@if [[ ! -f $(ROOT)/benchmarks/run.py ]]; then echo "== bench: no benchmarks/run.py yet, nothing to run"; exit 0; fi

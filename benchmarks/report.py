@@ -503,8 +503,8 @@ class Report(object):
                     "%d and %d" % (a["requests"], b["requests"]), 7)
             tasks_extra = large["rows"][2]["requests"] - large["rows"][0]["requests"]
             self.goal("session_info include_tasks: one task-session query for the page of sessions, not one per "
-                      "session", tasks_extra <= 1, "+%d request(s) for %d sessions" % (tasks_extra,
-                                                                                      s["sessions_per_job"]), 7)
+                      "session", tasks_extra <= 1,
+                      "+%d request(s) for %d sessions" % (tasks_extra, s["sessions_per_job"]), 7)
             last = large["rows"][3]
             # The module's own cost: its wall time here is mostly the simulator's, which scans every session of the
             # history for each page it answers.

@@ -424,7 +424,7 @@ def _lifecycle_variant(sim, key, title, calls, names, action, prepare=None):
     actions = _action_delta(before, after)
     if actions.get(action, 0) != len(names):
         raise RuntimeError("lifecycle %s sent %s, expected %d %s" % (key, actions, len(names), action))
-    changed = sum(1 for run in runs for _ in (run.result.get("stopped") or run.result.get("changed_jobs") or []))
+    changed = sum(len(run.result.get("stopped") or run.result.get("changed_jobs") or []) for run in runs)
     if changed != len(names):
         raise RuntimeError("lifecycle %s reported %d jobs acted on, expected %d" % (key, changed, len(names)))
     row = dict(key=key, title=title, calls=len(runs), wall=sum(run.wall for run in runs),

@@ -371,15 +371,18 @@ _WIN_EXCLUDES = ("%windir%", "%ProgramFiles%", "%ProgramFiles(x86)%", "%ProgramW
 _LINUX_EXCLUDES = ("/cdrom", "/dev", "/media", "/mnt", "/proc", "/tmp", "/lost+found")
 
 
-@functools.lru_cache(maxsize=2)
-def _guest_processing(per_object: bool) -> str:
+@functools.lru_cache(maxsize=4)
+def _guest_processing(per_object: bool, persistent_agent: bool = False) -> str:
     def fs(tag: str, paths: tuple[str, ...]) -> str:
         excluded = "".join(f"<Path>{text(p)}</Path>" for p in paths) if per_object else ""
         mode = "ExceptSpecifiedFolders" if per_object else "Disabled"
         return (f"<{tag}><FileSystemIndexingMode>{mode}</FileSystemIndexingMode>"
                 f"<IncludedIndexingFolders />{wrap('ExcludedIndexingFolders', excluded)}</{tag}>")
     return ("<GuestProcessingOptions><VssSnapshotOptions><VssSnapshotMode>RequireSuccess</VssSnapshotMode>"
-            "<IsCopyOnly>false</IsCopyOnly></VssSnapshotOptions>"
+            "<IsCopyOnly>false</IsCopyOnly>"
+            # jobs_id.md: only a VM job's objects have UsePersistentGuestAgent (the job's own options, and the
+            # objects of agents_jobs_id.md, have none).
+            f"{'<UsePersistentGuestAgent>false</UsePersistentGuestAgent>' if persistent_agent else ''}</VssSnapshotOptions>"
             f"{fs('WindowsGuestFSIndexingOptions', _WIN_EXCLUDES)}"
             f"{fs('LinuxGuestFSIndexingOptions', _LINUX_EXCLUDES)}"
             "<SqlBackupOptions><TransactionLogsProcessing>OnlyOnSuccessJob</TransactionLogsProcessing>"
@@ -391,13 +394,14 @@ def _guest_processing(per_object: bool) -> str:
 
 
 def object_in_job(job: Job, obj: ObjectInJob) -> str:
-    # jobs_id.md sample order: ObjectInJobId, HierarchyObjRef, Name, DisplayName;
-    # Order follows DisplayName in the XSD (ObjectInJobType).
-    gpo = _guest_processing(True) if job.rich else ""
+    # jobs_id.md sample order: ObjectInJobId, HierarchyObjRef, Name, DisplayName, then GuestProcessingOptions.
+    # The XSD (ObjectInJobType) has an Order after DisplayName, but no docs example shows one (jobs_id.md,
+    # resource_representation_for_ke.md, scenario_starting_a_job.md): the examples win (make conformance).
+    gpo = _guest_processing(True, persistent_agent=True) if job.rich else ""
     return (f'<ObjectInJob Type="ObjectInJob" Href="{_job_base(job)}/includes/{obj.id}">'
             f"{el('ObjectInJobId', obj.id)}{el('HierarchyObjRef', obj.hierarchy_ref)}"
             f"{el('Name', obj.name)}{el('DisplayName', obj.display_name or obj.name)}"
-            f"<Order>{obj.order}</Order>{gpo}</ObjectInJob>")
+            f"{gpo}</ObjectInJob>")
 
 
 def includes(job: Job) -> str:

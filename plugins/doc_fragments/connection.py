@@ -59,6 +59,29 @@ options:
     type: str
     default: latest
     choices: [latest, v1_5, v1_6, v1_7]
+  capture_dir:
+    description:
+      - Directory to write a capture of this run to, for a bug report; capture is off when not set.
+      - Each run writes one file, C(veeam_em-<module>-<UTC time>-<pid>.json), mode 0600, after it logged off. It holds every
+        HTTP exchange with Enterprise Manager, in order, with method, URL, status, request and response headers and bodies.
+      - Passwords, the Basic authorization, session tokens (header C(X-RestSvcSessionId)), the logon session id
+        (C(SessionId)), cookies (C(Cookie), C(Set-Cookie)) are always replaced by C(REDACTED-...) markers.
+        Host names and IP addresses (of Enterprise Manager, of the backup servers, of any URL) and the account name are
+        replaced by C(em.redacted.invalid), C(host-N.redacted.invalid), C(ip-N.redacted.invalid) and C(REDACTED-USER),
+        unless O(capture_keep_hosts=true).
+      - Names of jobs, VMs and repositories are kept. Read the file before you attach it to a public bug report.
+      - The directory is created (mode 0700) when missing. A capture that cannot be written is a warning, never a failure.
+        A body larger than 8 MiB is cut.
+      - If not set, the value of the E(VEEAM_EM_CAPTURE) environment variable is used.
+      - See the Troubleshooting guide, section "Capturing the traffic for a bug report".
+    type: path
+  capture_keep_hosts:
+    description:
+      - Keep host names, IP addresses and the account name in the capture written to O(capture_dir).
+        Secrets are redacted all the same.
+      - If not set, the value of the E(VEEAM_EM_CAPTURE_KEEP_HOSTS) environment variable is used.
+    type: bool
+    default: false
 notes:
   - >-
     The modules talk to Enterprise Manager from where they run, usually the controller

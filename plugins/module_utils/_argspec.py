@@ -32,6 +32,8 @@ def connection_argument_spec():
         ca_path=dict(type="path", fallback=(env_fallback, ["VEEAM_EM_CA_PATH"])),
         request_timeout=dict(type="float", default=60.0),
         api_version=dict(type="str", default="latest", choices=list(API_VERSIONS)),
+        capture_dir=dict(type="path", fallback=(env_fallback, ["VEEAM_EM_CAPTURE"])),
+        capture_keep_hosts=dict(type="bool", default=False, fallback=(env_fallback, ["VEEAM_EM_CAPTURE_KEEP_HOSTS"])),
     )
 
 

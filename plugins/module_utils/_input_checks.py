@@ -12,13 +12,15 @@ from __future__ import annotations
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmInputError
 
 
-def refuse_empty(options):
+def refuse_empty(options, required=()):
     """``options``: (option name, value, what it names). An empty or white-space-only value is refused.
 
-    An empty variable is a common mistake, and an empty name filter would match everything.
+    An empty variable is a common mistake, and an empty name filter would match everything. The options named in
+    ``required`` cannot be left out, so their message does not suggest it.
     """
     for option, value, what in options:
         if value is not None and not value.strip():
+            way_out = "" if option in required else ", or leave the option out"
             raise VeeamEmInputError(
-                "%s is empty%s: give the exact %s, or leave the option out (an empty value would match everything)."
-                % (option, "" if value == "" else " (only white space)", what))
+                "%s is empty%s: give the exact %s%s (an empty value would match everything)."
+                % (option, "" if value == "" else " (only white space)", what, way_out))

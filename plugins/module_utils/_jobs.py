@@ -199,8 +199,9 @@ def find_one_job(em, name=None, job_id=None, backup_server=None, kinds=None):
         candidates = ", ".join(sorted("%s job on %s (id %s)" % (job.kind.name, job.data["backup_server"], job.data["id"])
                                       for job in jobs))
         # Name only the options that would tell these candidates apart.
-        tellers = [option for option, values in (("backup_server", set(job.data["backup_server"] for job in jobs)),
-                                                  ("kind", set(job.kind.name for job in jobs))) if len(values) > 1]
+        differing = (("backup_server", set(job.data["backup_server"] for job in jobs)),
+                     ("kind", set(job.kind.name for job in jobs)))
+        tellers = [option for option, values in differing if len(values) > 1]
         hint = "Set %s, or give the job's id." % " or ".join(tellers) if tellers else "Give the job's id."
         raise VeeamEmAmbiguousError("%d jobs are named %r%s: %s. %s" % (len(jobs), shorten(name), where, candidates, hint))
     return jobs[0]

@@ -30,7 +30,7 @@ try:
 except ImportError:
     LXML_IMPORT_ERROR = traceback.format_exc()
 
-from ansible_collections.seedops.veeam_em.plugins.module_utils import _clock
+from ansible_collections.seedops.veeam_em.plugins.module_utils import _capture, _clock
 from ansible_collections.seedops.veeam_em.plugins.module_utils._argspec import connection_argument_spec
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmError, VeeamEmInterrupted
 from ansible_collections.seedops.veeam_em.plugins.module_utils._session import EmSession
@@ -73,6 +73,7 @@ class VeeamEmModule(AnsibleModule):
             ca_path=params["ca_path"],
             request_timeout=params["request_timeout"],
             warn=self.warn,
+            capture=_capture.from_params(params, self._name, self.warn),
         )
 
     def run(self, work, prepare=None, always=None):

@@ -58,7 +58,7 @@ def check_options(vm_names, backup_server=None, since=None):
     if not vm_names:
         raise VeeamEmInputError("vm_name needs at least one VM name.")
     refuse_empty([("vm_name", name, "VM name") for name in vm_names] +
-                 [("backup_server", backup_server, "backup server name")])
+                 [("backup_server", backup_server, "backup server name")], required=("vm_name",))
     return list(dict.fromkeys(vm_names)), parse_since(since)
 
 
@@ -74,8 +74,8 @@ def read_restore_points(em, vm_names, backup_server=None, newest_only=False, sin
         for element in iter_query(em, "VmRestorePoint", "VmRestorePoint", query_filter, sort_desc="CreationTime"):
             point = restore_point_to_dict(element)
             # The query service compares names case-insensitively; VM names are matched exactly here.
-            if point["vm_name"] in wanted_set and (backup_server is None or
-                                               (point["backup_server"] or "").lower() == backup_server.lower()):
+            same_server = backup_server is None or (point["backup_server"] or "").lower() == backup_server.lower()
+            if point["vm_name"] in wanted_set and same_server:
                 points.append(point)
     points.sort(key=lambda point: point["creation_time"] or "", reverse=True)
     now = _clock.utc_now()

@@ -38,13 +38,13 @@ class EmSession(object):
     """
 
     def __init__(self, url, username, password, api_version="latest", validate_certs=True, ca_path=None,
-                 request_timeout=60.0, warn=None, transport=None):
+                 request_timeout=60.0, warn=None, transport=None, capture=None):
         self.api_root = normalize_url(url)
         self.username = username
         self._password = password
         self.api_version = api_version
         self.transport = transport or Transport(validate_certs=validate_certs, ca_path=ca_path,
-                                                request_timeout=request_timeout, origin=self.api_root)
+                                                request_timeout=request_timeout, origin=self.api_root, capture=capture)
         self._warn = warn or (lambda message: None)
         self._token = None
         self._delete_href = None

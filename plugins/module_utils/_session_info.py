@@ -101,7 +101,7 @@ def read_sessions(em, query):
         page = min(query.limit, PAGE_SIZE)
         elements = iter_query(em, session_type, session_type, query_filter or None, sort_desc="CreationTime",
                               page_size=page)
-        streams.append(_keyed(elements, task_type))
+        streams.append(_keyed(elements, task_type, query.job_name))
     newest = list(itertools.islice(heapq.merge(*streams, key=lambda entry: entry[0], reverse=True), query.limit))
     sessions = [item for dummy, dummy_type, item in newest]
     if query.include_tasks:
@@ -111,11 +111,14 @@ def read_sessions(em, query):
     return dict(changed=False, sessions=sessions)
 
 
-def _keyed(elements, task_type):
+def _keyed(elements, task_type, job_name=None):
     """(creation time, task session type, session dict) of each session, lazily: a page is read when needed."""
     for element in elements:
         item = session_item(element)
-        yield item["creation_time"] or "", task_type, item
+        # The query service compares JobName without regard to case ("Exchange Backup" and "exchange backup" are
+        # two jobs); the job name is matched exactly here, as job_info does.
+        if job_name is None or item["job_name"] == job_name:
+            yield item["creation_time"] or "", task_type, item
 
 
 def run_session_info(module):

@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover - reported by the module through missing
     requests = None
     requests_exceptions = None
 
-from ansible_collections.seedops.veeam_em.plugins.module_utils import _clock
+from ansible_collections.seedops.veeam_em.plugins.module_utils import _capture, _clock
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     TRANSIENT_STATUSES,
     VeeamEmApiError,
@@ -113,8 +113,9 @@ def status_error(method, url, status, headers, body):
 class Transport(object):
     """A requests.Session with EM's TLS settings, per-request timeout, retries and error mapping."""
 
-    def __init__(self, validate_certs=True, ca_path=None, request_timeout=60.0, origin=None):
+    def __init__(self, validate_certs=True, ca_path=None, request_timeout=60.0, origin=None, capture=None):
         self.request_timeout = request_timeout
+        self.capture = capture or _capture.OFF  # every exchange, for a bug report (off unless the user asks)
         # The one origin (https://host:port) that may receive the password or the token; None: not checked.
         self._origin = _origin_of(origin) if origin else None
         self._http = requests.Session()
@@ -138,6 +139,7 @@ class Transport(object):
 
     def close(self):
         self._http.close()
+        self.capture.close()
 
     def request(self, method, url, expected=(200,), auth=None, token=None, stream_to=None, body=None):
         """Send one request and return an HttpResponse whose status is in ``expected``.
@@ -153,6 +155,7 @@ class Transport(object):
             try:
                 response = self._send(method, url, auth, token, body)
             except VeeamEmTransportError as exc:
+                self.capture.no_answer(method, url, exc)
                 if attempt < tries and not isinstance(exc, (VeeamEmTlsError, VeeamEmRequestTimeout)):
                     _clock.sleep(BACKOFF_S[attempt - 1])
                     continue
@@ -172,6 +175,7 @@ class Transport(object):
                     body = self._read_body(method, url, response)
                 return HttpResponse(method, url, response.status_code, response.headers, body)
             finally:
+                self.capture.exchange(method, url, response)
                 response.close()
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -227,7 +231,7 @@ class Transport(object):
 
     def _chunks(self, method, url, response):
         try:
-            yield from response.iter_content(CHUNK_BYTES)
+            yield from self.capture.tee(response, response.iter_content(CHUNK_BYTES))
         except (requests_exceptions.ConnectionError, requests_exceptions.ChunkedEncodingError) as exc:
             # requests raises ConnectionError for a read timeout while streaming, too.
             if "timed out" in str(exc).lower():

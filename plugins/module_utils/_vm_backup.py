@@ -172,7 +172,8 @@ def run_vm_backup(module):
     params = module.params
 
     def prepare():
-        refuse_empty((("vm_name", params["vm_name"], "VM name"), ("backup_server", params["backup_server"], "backup server name")))
+        refuse_empty((("vm_name", params["vm_name"], "VM name"), ("backup_server", params["backup_server"], "backup server name")),
+                     required=("vm_name",))
         return WaitOptions.from_params(params)
 
     module.run(lambda em, wait: VmBackup(em, params["vm_name"], params["backup_server"], wait, module.started,

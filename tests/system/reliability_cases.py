@@ -13,12 +13,45 @@ sign the simulator's certificate).
 
 from __future__ import annotations
 
+import base64
+import html
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
+from urllib.parse import quote
 
 ADMIN_PASSWORD = "Secr3t&P@ss:word"
 PORTAL_USER_PASSWORD = "User&P@ss:1"
 WRONG_PASSWORD = "Wr0ng&P@ss:word"
+USERS = {"admin": ADMIN_PASSWORD, "portaluser": PORTAL_USER_PASSWORD}
+
+
+def secret_strings(tokens: Iterable[str]) -> dict[str, str]:
+    """Every string that must never appear in any output, with a label for the failure message.
+
+    The passwords of the simulator's accounts (and the wrong one the cases try), in plain, URL-encoded and
+    XML-escaped form, their Basic-auth encodings for each account, and the given session tokens (plain and
+    URL-encoded). Used by the reliability suite (test_reliability.py) and the capture tests (test_capture.py).
+    """
+    found: dict[str, str] = {}
+    passwords = {"admin password": ADMIN_PASSWORD, "portal user password": PORTAL_USER_PASSWORD,
+                 "wrong password": WRONG_PASSWORD}
+    for label, password in passwords.items():
+        found[password] = label
+        found[quote(password, safe="")] = label + " (URL-encoded)"
+        found[html.escape(password)] = label + " (XML-escaped)"
+        for user in USERS:
+            basic = base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+            found[basic] = "%s (Basic auth of %s)" % (label, user)
+    for index, token in enumerate(tokens, 1):
+        found[token] = "session token #%d" % index
+        found[quote(token, safe="")] = "session token #%d (URL-encoded)" % index
+    return found
+
+
+def secrets_in(text: str, secrets: dict[str, str]) -> list[str]:
+    """The label of every secret of ``secrets`` (from secret_strings) that ``text`` contains."""
+    return ["secret in the output: %s" % label for secret, label in secrets.items() if secret and secret in text]
+
 
 # Settle the simulator's timelines quickly; every case starts from these (after a reset).
 FAST_SETTINGS = {"task_running_s": 0.2, "task_collect_s": 0.2, "session_starting_s": 0.3}

@@ -20,7 +20,7 @@ from collection_path import REPO_ROOT, ensure_collection_link
 BIN = os.path.dirname(sys.executable)
 MODULES = sorted(name[:-3] for name in os.listdir(os.path.join(REPO_ROOT, "plugins", "modules"))
                  if name.endswith(".py") and not name.startswith("_"))
-DEV_ONLY = ("em_simulator/", "tests/", "benchmarks/", "scripts/", "docs/dev/", ".venv/", "build/", "Makefile",
+DEV_ONLY = ("em_simulator/", "tests/", "benchmarks/", "scripts/", "docs/dev/", ".venv/", "build/", "Makefile", "CONTRIBUTING.md",
             ".ci/", "requirements-dev.txt", ".git")
 
 

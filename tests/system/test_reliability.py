@@ -21,9 +21,7 @@ sessions after) when the whole table ran, also under pytest-xdist (the rows are 
 
 from __future__ import annotations
 
-import base64
 import datetime
-import html
 import json
 import os
 import platform
@@ -36,20 +34,17 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
-from urllib.parse import quote
 
 import psutil
 import pytest
 
 from collection_path import REPO_ROOT, ensure_collection_link
 from playbook_runner import PlaybookRun, PlaybookRunner, RunningPlaybook
-from reliability_cases import (ADMIN_PASSWORD, CASES, FAST_JOBS, FAST_SETTINGS, GROUPS, PORTAL_USER_PASSWORD,
-                               WRONG_PASSWORD, Case)
+from reliability_cases import ADMIN_PASSWORD, CASES, FAST_JOBS, FAST_SETTINGS, GROUPS, Case, secret_strings, secrets_in
 
 DOC_PATH = os.path.join(REPO_ROOT, "docs", "reliability.md")
 ROWS_ROOT = os.path.join(REPO_ROOT, "build", "reliability")
 MODULE_PREFIX = "seedops.veeam_em."
-USERS = {"admin": ADMIN_PASSWORD, "portaluser": PORTAL_USER_PASSWORD}
 ANSIBLE_TRACEBACK_PLACEHOLDER = "(traceback unavailable)"
 
 
@@ -380,19 +375,7 @@ RUNNERS: dict[str, Callable[[Case, CaseRun, Any, PlaybookRunner], None]] = {
 # ------------------------------------------------------------------------------------------------- checks
 def secrets_of(ctx: CaseRun, marker_text: str) -> dict[str, str]:
     """Every string that must never appear, with a label for the failure message."""
-    found: dict[str, str] = {}
-    passwords = {"admin password": ADMIN_PASSWORD, "portal user password": PORTAL_USER_PASSWORD,
-                 "wrong password": WRONG_PASSWORD}
-    for label, password in passwords.items():
-        found[password] = label
-        found[quote(password, safe="")] = label + " (URL-encoded)"
-        found[html.escape(password)] = label + " (XML-escaped)"
-        for user in USERS:
-            basic = base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
-            found[basic] = "%s (Basic auth of %s)" % (label, user)
-    for index, token in enumerate(ctx.tokens, 1):
-        found[token] = "session token #%d" % index
-        found[quote(token, safe="")] = "session token #%d (URL-encoded)" % index
+    found = secret_strings(ctx.tokens)
     if any(rule.get("kind") == "doctype_xxe" for rule in ctx.case.faults):
         found[marker_text] = "content of the file the XXE entity points at"
     return found
@@ -498,9 +481,7 @@ def check_case(ctx: CaseRun, marker_text: str) -> list[str]:
         problems.append("%d tokens issued for %d logons" % (len(ctx.tokens), counters["logons"]))
     problems.extend(crash_signs(run, ctx.allow_module_failure))
     text = run.searchable_text()
-    for secret, label in secrets_of(ctx, marker_text).items():
-        if secret and secret in text:
-            problems.append("secret in the output: %s" % label)
+    problems.extend(secrets_in(text, secrets_of(ctx, marker_text)))
     if NO_LOG_MASK.search(text):
         problems.append("Ansible's no_log mask '********' in the output: the module tried to output the password")
 

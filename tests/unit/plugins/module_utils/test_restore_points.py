@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils import _clock
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmInputError
-from ansible_collections.seedops.veeam_em.plugins.module_utils._restore_points import read_restore_points
+from ansible_collections.seedops.veeam_em.plugins.module_utils._restore_points import check_options, read_restore_points
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils import em_xml
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils.em_calls import api_get
 
@@ -84,3 +84,13 @@ def test_a_point_without_vm_display_name_is_matched_by_the_name_before_the_at_si
                 .reply(200, em_xml.query_result([bare], "VmRestorePoints")))
     result = read_restore_points(em, ["web01"])
     assert result["vms"][0]["count"] == 1 and result["restore_points"][0]["vm_name"] == "web01"
+
+
+def test_an_empty_vm_name_is_refused_without_suggesting_to_leave_out_the_required_option():
+    with pytest.raises(VeeamEmInputError) as caught:
+        check_options(["web01", " "])
+    assert str(caught.value) == ("vm_name is empty (only white space): give the exact VM name (an empty value would "
+                                 "match everything).")
+    with pytest.raises(VeeamEmInputError) as caught:
+        check_options(["web01"], backup_server="")
+    assert "backup_server is empty: give the exact backup server name, or leave the option out" in str(caught.value)

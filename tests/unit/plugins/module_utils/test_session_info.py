@@ -108,3 +108,17 @@ def test_task_sessions_come_in_one_query_for_the_sessions_not_one_each(em, http)
         "end_time": "2026-11-30T22:09:00Z", "total_size": 0,
         "job_session_uid": "urn:veeam:BackupJobSession:" + A}]
     assert result["sessions"][1]["tasks"] == []
+
+
+def test_a_job_name_matches_exactly_although_the_query_service_ignores_case(em, http):
+    # get_query_backupjobsession.md: JobName compares without regard to case, so "exchange backup" also brings the
+    # sessions of "Exchange Backup", another job; only the exact name is returned.
+    http.expect(
+        api_get(em_xml.query_url("BackupJobSession", 'JobName=="exchange backup"', sort_desc="CreationTime")).reply(
+            200, em_xml.sessions_page([session(A, "2026-11-30T22:00:00Z", job_name="Exchange Backup", state="Stopped"),
+                                       session(B, "2026-11-29T22:00:00Z", job_name="exchange backup", state="Stopped")])),
+        api_get(em_xml.query_url("ReplicaJobSession", 'JobName=="exchange backup"', sort_desc="CreationTime")).reply(
+            200, em_xml.empty_page("ReplicaJobSessions")),
+    )
+    result = read_sessions(em, SessionQuery(job_name="exchange backup"))
+    assert [(item["id"], item["job_name"]) for item in result["sessions"]] == [(B, "exchange backup")]
