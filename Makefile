@@ -118,6 +118,8 @@ SANITY_ARGS ?=
 UNITS_ARGS ?=
 INTEGRATION_ARGS ?=
 SYSTEM_TESTS ?= tests/system
+# The simulator profile of make integration (em_simulator/profiles.py): vbr13 (the default), lag, classic.
+SIM_PROFILE ?= vbr13
 PYTEST_ARGS ?=
 LINT_ARGS ?=
 DEMO_ARGS ?=
@@ -126,10 +128,12 @@ CAPTURE ?= tests/fixtures/captures
 
 # The steps of `make test`, in order; it stops at the first failure.  matrix: sanity, units and integration
 # on every leg (CORES).
-TEST_STEPS := venv matrix system conformance changelog-lint docs-lint docs lint build ee
+TEST_STEPS := venv matrix integration-lag system conformance changelog-lint docs-lint docs lint build ee
+# A representative target under EM's collection lag (profile "lag", a collection every 5 s): about 2.5 minutes.
+LAG_TARGETS ?= veeam_em_job_start
 
 .PHONY: help venv core-venv collection-link ansible-test-tree get-pip sanity units system integration matrix \
-	locked-sanity locked-units locked-integration \
+	locked-sanity locked-units locked-integration integration-lag \
 	changelog-lint changelog docs-lint lint build ee docs demo bench conformance test clean distclean
 
 help:
@@ -140,8 +144,9 @@ help:
 	@echo 'make get-pip          write the get-pip stand-in that ansible-test of CORE needs (kept when present)'
 	@echo 'make sanity           ansible-test sanity --venv on the whole tree, leg CORE   (SANITY_ARGS=...)'
 	@echo 'make units            ansible-test units --venv, leg CORE                      (UNITS_ARGS=...)'
+	@echo 'make integration-lag  make integration under the simulator profile lag (LAG_TARGETS=veeam_em_job_start), part of make test'
 	@echo 'make system           pytest tests/system with coverage of plugins/module_utils (PYTEST_ARGS=...)'
-	@echo 'make integration      ansible-test integration --local against the EM simulator, leg CORE (INTEGRATION_ARGS=...)'
+	@echo 'make integration      ansible-test integration --local against the EM simulator, leg CORE (INTEGRATION_ARGS=..., SIM_PROFILE=vbr13|lag|classic)'
 	@echo '                      leg CORE: ansible-core $(CORE) ($(CORE_VERSION)) on Python $(CORE_PY) by default;'
 	@echo '                      CORE=<minor> picks another one of $(SUPPORTED_CORES)'
 	@echo 'make matrix           $(MATRIX_STEPS) on every leg ($(CORES)), $(MATRIX_JOBS) legs at a time;'
@@ -262,8 +267,12 @@ locked-integration: venv core-venv ansible-test-tree
 		echo "== integration: no targets in tests/integration/targets yet, nothing to run"; exit 0; fi; \
 	echo "== ansible-test integration --local --python $(CORE_PY), ansible-core $(CORE_VERSION), against the EM simulator"; \
 	cd $(ROOT) && SIM_TLS_DIR=$(SIM_DIR)/tls SIM_STATE_FILE=$(SIM_DIR)/state.json SIM_LOG=$(SIM_DIR)/sim.log \
-		$(WITH_SIMULATOR) --vars-file $(TEST_TREE)/$(INTEGRATION_CONFIG) -- \
+		SIM_PROFILE=$(SIM_PROFILE) $(WITH_SIMULATOR) --vars-file $(TEST_TREE)/$(INTEGRATION_CONFIG) -- \
 		$(ANSIBLE_TEST) integration --local --python $(CORE_PY) $(INTEGRATION_ARGS)
+
+# The integration targets LAG_TARGETS on leg CORE under the simulator's collection lag (em_simulator/profiles.py).
+integration-lag:
+	@$(MAKE) -C $(ROOT) integration SIM_PROFILE=lag INTEGRATION_ARGS='$(LAG_TARGETS)'
 
 # Every leg (CORES) runs MATRIX_STEPS, MATRIX_JOBS legs at a time, newest first.  A leg runs all its steps
 # even when one fails; its output goes to build/logs/leg-CORE.log and is printed in one piece when the leg

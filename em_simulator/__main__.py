@@ -16,6 +16,7 @@ import threading
 from typing import Any
 
 from .config import DEFAULT_USERS, TUNABLE_DEFAULTS, SimulatorConfig, User
+from .profiles import DEFAULT_PROFILE, PROFILES
 from .server import Simulator
 
 
@@ -48,6 +49,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--cert", help="server certificate chain (PEM)")
     p.add_argument("--key", help="server private key (PEM)")
     p.add_argument("--dataset", choices=("default", "generated"), default="default")
+    p.add_argument("--profile", choices=tuple(sorted(PROFILES)), default=DEFAULT_PROFILE,
+                   help="a named set of settings (em_simulator/profiles.py): vbr13 (default), classic, lag")
     p.add_argument("--jobs", type=int, default=1000, help="generated dataset: number of jobs")
     p.add_argument("--servers", type=int, default=3, help="generated dataset: number of backup servers")
     p.add_argument("--sessions-per-job", type=int, default=1,
@@ -73,8 +76,8 @@ def build_config(args: argparse.Namespace) -> SimulatorConfig:
         settings["idle_timeout_s"] = args.idle_timeout
     return SimulatorConfig(host=args.host, port=args.port, tls_dir=args.tls_dir, ca_cert=args.ca_cert,
                            cert=args.cert, key=args.key, dataset=args.dataset, jobs=args.jobs,
-                           servers=args.servers, sessions_per_job=args.sessions_per_job, users=tuple(users.values()), verbose=args.verbose,
-                           settings=settings)
+                           servers=args.servers, sessions_per_job=args.sessions_per_job, users=tuple(users.values()),
+                           verbose=args.verbose, profile=args.profile, settings=settings)
 
 
 def _write_state(path: str, text: str) -> None:

@@ -83,9 +83,40 @@ TUNABLE_DEFAULTS: dict[str, Any] = {
     # Guess: status for an action the job type does not offer (start on a
     # BackupCopy job, sync on a Backup job). The docs only say which links exist.
     "wrong_action_status": 400,
-    # Guess (contract): ImmediateBackupCopy jobs get no Sync link and refuse sync.
-    # The 13.0.1 get_jobs_id.md sample does show a Sync link; True restores it.
+    # get_jobs_id.md examples 2 and 3 (13.0.1): ImmediateBackupCopy jobs carry a Sync link. False is the
+    # simulator's older guess (neither Start nor Sync, sync refused); the "vbr13" profile (the default)
+    # sets True, the "classic" profile keeps False.
     "immediate_copy_sync": False,
+    # get_query_backupjobsession.md (13.1): a sync of an ImmediateBackupCopy job runs as
+    # ImmediateBackupCopyWorker sessions, one per source job, named "<Job>\<Source>" with their own JobUid.
+    # Guess: one worker per linked job of the copy job, its JobUid urn:veeam:Job:<a GUID of its own> (a
+    # hidden job that /jobs does not list), its outcome and duration the copy job's. False: the sync runs
+    # as a session of the copy job itself, as before (see em_simulator/copyjobs.py).
+    "copy_worker_sessions": False,
+    # Real v12 traffic (issue 12): besides its workers, an immediate copy job has a parent
+    # ImmediateBackupCopy session (the copy job's own JobUid) that stays Working for hours at Progress 0.
+    # Guess: it started copy_parent_age_s before the simulator (or its last reset) and never ends.
+    "copy_parent_session": False,
+    "copy_parent_age_s": 6 * 3600.0,
+    # post_jobs_id_actionsync.md: the sync task's documented answer rests in OperationFinished with
+    # Result Success="true", Message OperationFinished, and no Related link. Guess: True = a successful
+    # sync task never reaches Finished; False = it finishes like the other tasks.
+    "sync_task_rests": False,
+    # http_authentication.md: the logon response sets "X-RestSvcSessionId=<token>; Path=/api;" and, when
+    # a request carries both the cookie and the header, EM uses the cookie. logon_cookie: send the
+    # Set-Cookie; cookie_wins: a cookie (even a stale one) beats the header. With cookie_wins false
+    # the header wins.
+    "logon_cookie": True,
+    "cookie_wins": True,
+    # Collection lag (get_tasks_id.md: OperationFinished = "EM has not collected the operation data
+    # yet"; Enterprise Manager collects from its backup servers on a schedule, by default every 15
+    # minutes). collection_interval_s 0 = no lag. Otherwise EM shows the job sessions as they were at
+    # its last collection: a new session appears, and a session's end shows, only at the next one, and
+    # an action's task stays OperationFinished until the collection after the operation. Guess: one
+    # collection for every backup server at once, every collection_interval_s / time_scale seconds
+    # from the simulator's start (time_scale lets the 15 minutes pass in seconds in tests).
+    "collection_interval_s": 0.0,
+    "time_scale": 1.0,
     # Guess (unknown #14): default page size and its cap for the query service.
     "query_default_page_size": 100,
     "query_max_page_size": 100,
@@ -190,6 +221,8 @@ def validate_setting(key: str, value: Any) -> Any:
             raise ValueError(f"{key} must be a number")
         if value < 0:
             raise ValueError(f"{key} must not be negative")
+        if key == "time_scale" and value <= 0:
+            raise ValueError("time_scale must be positive")
         return type(default)(value)
     if not isinstance(value, str):
         raise ValueError(f"{key} must be a string")
@@ -234,6 +267,8 @@ class SimulatorConfig:
     cert: str | None = None
     key: str | None = None
     dataset: str = "default"  # "default" | "generated"
+    # A named set of settings (em_simulator/profiles.py) under the explicit ones; "vbr13" by default.
+    profile: str = "vbr13"
     jobs: int = 1000  # generated dataset only
     servers: int = 3  # generated dataset only
     sessions_per_job: int = 1  # generated dataset only; more = deep, mixed history (datasets.build_generated)
@@ -268,9 +303,14 @@ class SimulatorConfig:
             raise ValueError("dataset must be 'default' or 'generated'")
         if (self.ca_cert, self.cert, self.key).count(None) not in (0, 3):
             raise ValueError("ca_cert, cert and key must be given together")
+        from .profiles import PROFILES  # profiles.py imports this module
+        if self.profile not in PROFILES:
+            raise ValueError(f"profile must be one of {', '.join(sorted(PROFILES))}")
         self.settings = {k: validate_setting(k, v) for k, v in settings.items()}
 
     def tunables(self) -> dict[str, Any]:
+        from .profiles import PROFILES
         merged = copy.deepcopy(TUNABLE_DEFAULTS)
+        merged.update(PROFILES[self.profile])
         merged.update(self.settings)
         return merged

@@ -69,4 +69,6 @@ class Counters:
                 "starts_by_kind": {k: dict(v) for k, v in self._starts_by_kind.items()},
                 "faults": dict(self._faults),
                 "quick_backups_by_vm": dict(self._quick_backups),
+                # Requests to the EM API that carried a Cookie header (http_authentication.md: EM prefers it).
+                "requests_with_cookie": self._simple["requests_with_cookie"],
             }

@@ -25,15 +25,17 @@ _MAX_BODY = 16 * 1024 * 1024
 _TOKEN = "X-RestSvcSessionId"
 
 
-def _session_token(headers: Any) -> str | None:
-    # http_authentication.md: with both a cookie and a header, the cookie wins.
+def _session_token(headers: Any, cookie_wins: bool = True) -> str | None:
+    # http_authentication.md: with both a cookie and a header, the cookie wins (setting cookie_wins).
+    cookie = None
     for cookie_header in headers.get_all("Cookie") or []:
         for part in cookie_header.split(";"):
             name, sep, value = part.strip().partition("=")
-            if sep and name == _TOKEN and value:
-                return value.strip('"')
+            if sep and name == _TOKEN and value and cookie is None:
+                cookie = value.strip('"')
     value = headers.get(_TOKEN)
-    return value.strip() if value else None
+    header = value.strip() if value else None
+    return (cookie or header) if cookie_wins else (header or cookie)
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
@@ -105,11 +107,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
             base = link_base
         req = Request(method=self.command, raw_path=raw_path, path=path, query_string=split.query,
                       query=query, headers=self.headers, body=body or b"", base=base,
-                      token=_session_token(self.headers), link_base=link_base)
+                      token=_session_token(self.headers, settings["cookie_wins"]), link_base=link_base)
         if path.startswith("/_sim"):
             resp = app.control(req)
         else:
             app.state.counters.request(self.command, raw_path)
+            if self.headers.get_all("Cookie"):
+                app.state.counters.bump("requests_with_cookie")
             if body is None:
                 self.close_connection = True
                 resp = Response(413, xmlout.document(xmlout.error(413, "Request body too large.")).encode(),

@@ -13,6 +13,7 @@ import threading
 import uuid
 from typing import Any, Iterator
 
+from . import copyjobs
 from .catalog import Catalog
 from .clock import Clock, fmt_session_name_wall
 from .config import (JOB_OVERRIDE_KEYS, ROLE_ADMIN, SimulatorConfig, User, validate_job_override,
@@ -76,6 +77,13 @@ class SimState:
         for seed in sorted(self.dataset.seeds, key=lambda s: -s.age_s):
             self._add_session(seed.job, seed.id, now - seed.age_s, seed.duration_s, seed.outcome,
                               seed.failure_message, seed.is_retry)
+        # Collection lag (setting collection_interval_s) counts its collections from here.
+        self.loaded_m = now
+        # The hidden jobs of immediate copy workers (copyjobs.py), by GUID and by casefolded name.
+        self.hidden_jobs: dict[str, Job] = {}
+        self.hidden_jobs_by_name_ci: dict[str, list[Job]] = {}
+        self.parent_sessions: list[JobSession] = []
+        copyjobs.add_parent_sessions(self, now)
         self.tasks: dict[int, Task] = {}
         self._task_seq = 0
         self._run_seq = 0
@@ -113,6 +121,8 @@ class SimState:
                 self.catalog.set_immediate_copy_sync(checked["immediate_copy_sync"])
             if "agent_job_uid_type" in checked:
                 self.catalog.set_agent_uid_type(checked["agent_job_uid_type"])
+            if "copy_parent_session" in checked:
+                copyjobs.show_parent_sessions(self, checked["copy_parent_session"])
             for name, overrides in checked_jobs.items():
                 self._apply_job_overrides(name, overrides)
             return dict(self.settings)
@@ -238,13 +248,34 @@ class SimState:
         return s
 
     def latest_session(self, job: Job) -> JobSession | None:
-        lst = self.sessions_by_job.get(job.id)
-        return lst[-1] if lst else None
+        # The perpetual parent session of an immediate copy job (copyjobs.py) is not a run of its own.
+        for s in reversed(self.sessions_by_job.get(job.id) or ()):
+            if s not in self.parent_sessions:
+                return s
+        return None
+
+    def hidden_job(self, job_id: str) -> Job | None:
+        return self.hidden_jobs.get(job_id.lower())
+
+    def shown_now(self, now: float) -> float:
+        """The moment whose job sessions EM shows at ``now``: its last collection (settings
+        collection_interval_s, time_scale), or ``now`` itself without collection lag."""
+        interval = self.settings["collection_interval_s"] / self.settings["time_scale"]
+        if interval <= 0:
+            return now
+        return self.loaded_m + ((now - self.loaded_m) // interval) * interval
+
+    def next_collection(self, after: float) -> float:
+        """The first collection after ``after`` (``after`` itself without collection lag)."""
+        interval = self.settings["collection_interval_s"] / self.settings["time_scale"]
+        if interval <= 0:
+            return after
+        return self.loaded_m + ((after - self.loaded_m) // interval + 1) * interval
 
     def session(self, sid: str) -> JobSession | None:
         return self.sessions.get(sid.lower())
 
-    def _start_session(self, job: Job, now: float, is_retry: bool) -> JobSession:
+    def _start_session(self, job: Job, now: float, is_retry: bool, count: bool = True) -> JobSession:
         self._run_seq += 1
         sid = guid("run", self.epoch, job.id, self._run_seq)
         message = job.failure_message
@@ -253,7 +284,8 @@ class SimState:
                        else "Warning: simulated warning")
         s = self._add_session(job, sid, now, job.duration_s, job.outcome, message, is_retry)
         s.visible_m = now + self.settings["session_visible_after_s"]
-        self.counters.start(job.name, job.kind)
+        if count:
+            self.counters.start(job.name, job.kind)
         return s
 
     # ------------------------------------------------------------------ tasks
@@ -264,6 +296,10 @@ class SimState:
         t = Task(num=self._task_seq, owner=ls.session_id, operation=operation, created_m=now,
                  running_s=self.settings["task_running_s"], collect_s=self.settings["task_collect_s"],
                  success=success, message=message, related=related)
+        if self.settings["collection_interval_s"] > 0:
+            # The operation's data reaches EM with the first collection after the operation.
+            done = now + t.running_s
+            t.collect_s = max(t.collect_s, self.next_collection(done) - done)
         if related is not None:
             # Finished means "the EM database contains the operation data" (em_api.md 7): a task that links
             # its session does not finish before EM shows that session.
@@ -329,6 +365,9 @@ class SimState:
                 return self._new_task(ls, operation, True, "Ok", None, now)
             latest = self.latest_session(job)
             running = latest is not None and latest.status(now).running
+            workers = copyjobs.uses_workers(self, job)
+            if workers:
+                running = bool(copyjobs.running_workers(self, job, now))
             if name in ("start", "sync", "retry") and running:
                 return self._refuse(ls, operation, s["start_when_running"],
                                     f'Job "{job.name}" is already running.', now)
@@ -341,15 +380,26 @@ class SimState:
                                         f'Job "{job.name}" is not running.', now)
                 self._stop_session(latest, now)
                 return self._new_task(ls, operation, True, f'Job "{job.name}" triggered to stop.', None, now)
-            session = self._start_session(job, now, is_retry=(name == "retry"))
-            related = session if job.related_link else None
+            if workers:
+                # copyjobs.py: the sync runs as worker sessions; the documented sync task has no Related link.
+                copyjobs.start_workers(self, job, now)
+                self.counters.start(job.name, job.kind)
+                related = None
+            else:
+                session = self._start_session(job, now, is_retry=(name == "retry"))
+                related = session if job.related_link else None
             message = {
                 "start": f'Job "{job.name}" triggered to start.',
                 "retry": f'Job "{job.name}" triggered to retry.',
                 # em_api.md §6: the documented sync result Message is "OperationFinished".
                 "sync": "OperationFinished",
             }[name]
-            return self._new_task(ls, operation, True, message, related, now)
+            task = self._new_task(ls, operation, True, message, related, now)
+            if name == "sync" and s["sync_task_rests"]:
+                # post_jobs_id_actionsync.md: the task rests in OperationFinished (setting sync_task_rests).
+                task.collect_s = float("inf")
+                task.related = None
+            return task
 
     def session_stop(self, ls: LogonSession, session: JobSession) -> Task:
         with self.lock:

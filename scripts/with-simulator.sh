@@ -12,6 +12,7 @@
 #
 # Environment: PYTHON (default .venv/bin/python), SIM_TLS_DIR (build/sim-tls),
 # SIM_STATE_FILE (build/sim-state.json), SIM_LOG (build/sim.log), SIM_START_TIMEOUT (seconds, 60),
+# SIM_PROFILE (the simulator profile, em_simulator/profiles.py: vbr13 by default, lag, classic),
 # SIM_ARGS (extra simulator arguments).
 set -euo pipefail
 
@@ -82,7 +83,7 @@ trap 'on_signal 129' HUP
 
 # shellcheck disable=SC2086  # SIM_ARGS is a list of words on purpose
 "$python" -m em_simulator --host 127.0.0.1 --port 0 --tls-dir "$tls_dir" --state-file "$state_file" \
-    ${SIM_ARGS:-} </dev/null >"$log_file" 2>&1 &
+    --profile "${SIM_PROFILE:-vbr13}" ${SIM_ARGS:-} </dev/null >"$log_file" 2>&1 &
 sim_pid=$!
 echo "with-simulator: started the simulator (pid $sim_pid, log $log_file), waiting for $state_file"
 

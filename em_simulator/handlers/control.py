@@ -36,7 +36,8 @@ def _object(req: Request) -> dict[str, Any]:
 def health(app: "App", req: Request) -> Response:
     catalog = app.state.catalog
     # "jobs" counts the VM jobs (as before); "jobs_by_kind" every kind.
-    return as_json({"ok": True, "dataset": app.state.dataset.name, "jobs": len(catalog.jobs),
+    return as_json({"ok": True, "dataset": app.state.dataset.name, "profile": app.state.config.profile,
+                    "jobs": len(catalog.jobs),
                     "jobs_by_kind": {k: len(index.jobs) for k, index in catalog.kinds.items()}})
 
 

@@ -95,7 +95,7 @@ def job_sessions(app: "App", req: Request, job_id: str, kind: str, job_kind: str
         raise access_denied()
     job = _job(app, job_id, job_kind)
     with state.lock:
-        now = state.clock.now()
+        now = state.shown_now(state.clock.now())
         sessions = [s for s in state.sessions_by_job.get(job.id, []) if s.kind == kind and s.visible(now)]
         sessions.reverse()  # newest first, as in the get_backupsessions.md sample
         body = session_list_body(app, req, sessions, kind, now)

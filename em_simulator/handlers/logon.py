@@ -58,12 +58,12 @@ def logon(app: "App", req: Request) -> Response:
     ls = state.logon(user)
     body = xmlout.logon_session(ls.session_id, ls.user, state.is_admin(ls))
     location = f"{req.base}/api/logonSessions/{ls.session_id}"
-    return Response(201, render(app, req, body), headers=[
-        ("X-RestSvcSessionId", ls.token),
-        # em_api.md §2: the cookie is set with Path=/api.
-        ("Set-Cookie", f"X-RestSvcSessionId={ls.token}; Path=/api;"),
-        ("Location", location),
-    ])
+    headers = [("X-RestSvcSessionId", ls.token)]
+    if state.settings["logon_cookie"]:
+        # http_authentication.md: the cookie is set with Path=/api.
+        headers.append(("Set-Cookie", f"X-RestSvcSessionId={ls.token}; Path=/api;"))
+    headers.append(("Location", location))
+    return Response(201, render(app, req, body), headers=headers)
 
 
 def list_sessions(app: "App", req: Request) -> Response:

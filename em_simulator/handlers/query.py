@@ -164,6 +164,7 @@ def _job_source(kind: str) -> Callable[["App", Request, float], Source]:
 def _session_source(kind: str) -> Callable[["App", Request, float], Source]:
     def make(app: "App", req: Request, now: float) -> Source:
         state = app.state
+        now = state.shown_now(now)  # collection lag: the sessions as EM last collected them
 
         # Built only when no index answers the filter: deep history holds hundreds of thousands of sessions.
         def items() -> list[Any]:
@@ -174,12 +175,13 @@ def _session_source(kind: str) -> Callable[["App", Request, float], Source]:
                 s = state.session(_uid_guid(value))
                 found = [s] if s is not None and s.uid.lower() == value.strip().lower() else []
             elif spec.name == "JobUid":
-                job = state.catalog.job(_uid_guid(value), None)
+                job = state.catalog.job(_uid_guid(value), None) or state.hidden_job(_uid_guid(value))
                 found = state.sessions_by_job.get(job.id, []) if job else []
             else:  # JobName, over every kind of job
                 wanted = value.casefold()
-                found = [s for index in state.catalog.kinds.values() for j in index.by_name_ci.get(wanted, [])
-                         for s in state.sessions_by_job.get(j.id, [])]
+                jobs = [j for index in state.catalog.kinds.values() for j in index.by_name_ci.get(wanted, [])]
+                jobs += state.hidden_jobs_by_name_ci.get(wanted, [])  # immediate copy workers (copyjobs.py)
+                found = [s for j in jobs for s in state.sessions_by_job.get(j.id, [])]
             return [s for s in found if s.kind == kind and s.visible(now)]
 
         plural = "ReplicaJobSessions" if kind == "replica" else "BackupJobSessions"

@@ -21,7 +21,7 @@ def list_sessions(app: "App", req: Request, kind: str, job_kind: str | None = No
     """All sessions of a type (kind "backup" or "replica"), or only those of one kind of job."""
     state = app.state
     with state.lock:
-        now = state.clock.now()
+        now = state.shown_now(state.clock.now())
         # get_backupsessions.md (and the agents and nas pages): "only returns the sessions ... created for
         # the last 30 days".
         oldest = state.clock.wall(now) - state.settings["session_list_days"] * 86400.0
@@ -35,10 +35,11 @@ def list_sessions(app: "App", req: Request, kind: str, job_kind: str | None = No
 def get_session(app: "App", req: Request, session_id: str, kind: str) -> Response:
     state = app.state
     s = state.session(session_id)
-    if s is None or s.kind != kind or not s.visible(state.clock.now()):
+    now = state.shown_now(state.clock.now())
+    if s is None or s.kind != kind or not s.visible(now):
         raise not_found("Replica job session" if kind == "replica" else "Backup job session", session_id)
     if entity_format(req):
-        return xml(app, req, session_entity(app, s, state.clock.now()))
+        return xml(app, req, session_entity(app, s, now))
     return xml(app, req, session_ref(app, s, "EntityRef"))
 
 

@@ -38,12 +38,16 @@ POST_CHECK_GRACE_S = 5.0
 
 
 class Outcome(object):
-    """What an action knows at one moment. Immutable: every step hands on a new one through ``replace``."""
+    """What an action knows at one moment. Immutable: every step hands on a new one through ``replace``.
 
-    __slots__ = ("changed", "job", "task", "session")
+    ``extra``: more result keys of one action (job_start's ``confirmed_by`` and ``worker_sessions``).
+    """
 
-    def __init__(self, changed=False, job=None, task=None, session=None):
-        for name, value in (("changed", changed), ("job", job), ("task", task), ("session", session)):
+    __slots__ = ("changed", "job", "task", "session", "extra")
+
+    def __init__(self, changed=False, job=None, task=None, session=None, extra=None):
+        for name, value in (("changed", changed), ("job", job), ("task", task), ("session", session),
+                            ("extra", dict(extra or {}))):
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name, value):
@@ -58,6 +62,7 @@ class Outcome(object):
         """The module result: ``job``, ``task`` and ``session`` as their dicts (null when unknown)."""
         result = dict(changed=self.changed, job=_data(self.job), task=_data(self.task), session=_data(self.session),
                       elapsed=round(elapsed, 2))
+        result.update(self.extra)
         if msg is not None:
             result["msg"] = msg
         return result
@@ -95,10 +100,17 @@ class ActionRun(object):
         self._effect = (not_sent, sent)
         self.warn = warn or (lambda message: None)
         self.outcome = Outcome()
+        # What follow_task saw besides the task: the new runs that confirmed a task resting in OperationFinished.
+        self.confirmation = None
 
     # -- the outcome -----------------------------------------------------------------------------------
     def update(self, **changes):
         self.outcome = self.outcome.replace(**changes)
+
+    def update_extra(self, **keys):
+        extra = dict(self.outcome.extra)
+        extra.update(keys)
+        self.update(extra=extra)
 
     def elapsed(self):
         return _clock.now() - self.started
@@ -176,16 +188,28 @@ class ActionRun(object):
                    self.check_hint), result=dict(changed=True))
         raise VeeamEmError(not_applied(lost), result=dict(changed=False))
 
-    def follow_task(self, task):
+    def follow_task(self, task, confirm=None):
         """Poll the task until Finished and return it; a time-out raises with the task as last seen.
+
+        ``confirm``: for a task that may rest in OperationFinished (post_jobs_id_actionsync.md), a call that
+        returns the operation's visible effect (the job's new runs) or nothing. While the task is not
+        Finished but already has a successful Result, each poll also asks ``confirm``; once it answers, the
+        task counts as done and ``self.confirmation`` holds that answer (else None).
 
         EM scopes tasks to the logon session (em_api.md section 7): when the task vanishes because that
         session expired and was renewed, VeeamEmTaskLostError says so, and the job's session must tell.
         """
         self.update(changed=True)
+        self.confirmation = None
         generation = self.em.generation
+
+        def fetch():
+            current = Task(self.em.get(task.href), task.href)
+            if confirm is not None and not current.finished and current.succeeded:
+                self.confirmation = confirm() or None
+            return current
         try:
-            outcome = self.waiter().wait(lambda: Task(self.em.get(task.href), task.href), lambda item: item.finished,
+            outcome = self.waiter().wait(fetch, lambda item: item.finished or self.confirmation is not None,
                                          initial=task)
         except VeeamEmNotFoundError as error:
             if self.em.generation == generation:
@@ -201,8 +225,10 @@ class ActionRun(object):
                 result=dict(changed=True))
         self.update(task=outcome.last)
         if not outcome.done:
-            self.timeout("the %s task %s to reach Finished (last state: %s)"
-                         % (self.noun, task.data["id"], outcome.last.data["state"]))
+            resting = " with a successful result, while no new run of the job showed" \
+                if confirm is not None and outcome.last.succeeded else ""
+            self.timeout("the %s task %s to reach Finished (last state: %s%s)"
+                         % (self.noun, task.data["id"], outcome.last.data["state"], resting))
         return outcome.last
 
     def find_new_session(self, job, before):
@@ -239,9 +265,42 @@ class ActionRun(object):
                          % (session.name, session.state, session.data["progress"]))
         return session
 
+    def find_new_runs(self, runs, before):
+        """Wait until the job's new runs show (``runs`` a ``_job_sessions.JobRuns``) and return them."""
+        outcome = self.waiter().wait(lambda: runs.new_runs(before), bool)
+        if not outcome.done:
+            self.timeout("the job session created by the %s to appear" % self.noun)
+        self.update(session=outcome.last[0])
+        return outcome.last
+
+    def finish_runs(self, runs, before, sessions, what):
+        """Follow the new runs of a job that runs as several sessions (the worker sessions of one sync of an
+        immediate backup copy job) until every one is Stopped; report the worst result of them.
+
+        Each poll reads the job's new runs again (one query), so a worker that shows late is followed too.
+        """
+        def stopped(items):
+            return bool(items) and all(item.stopped for item in items)
+        outcome = self.waiter().wait(lambda: runs.new_runs(before) or sessions, stopped, initial=sessions)
+        sessions = outcome.last
+        worst = max(sessions, key=_severity)
+        self.update(session=worst)
+        self.update_extra(worker_sessions=[session.data for session in sessions])
+        if not outcome.done:
+            running = [session for session in sessions if not session.stopped]
+            self.timeout("job sessions %s to end (still running: %s)"
+                         % (", ".join(session.name for session in sessions),
+                            ", ".join("%s, state %s, progress %s%%" % (session.name, session.state,
+                                                                       session.data["progress"])
+                                      for session in running)))
+        return self.report(worst, what)
+
     def finish_run(self, href, what):
         """Follow a run to its end and report its result: Failed fails, Warning warns, Success succeeds."""
-        session = self.follow_session(href)
+        return self.report(self.follow_session(href), what)
+
+    def report(self, session, what):
+        """The result of a run that has ended: Failed fails, Warning warns, Success succeeds."""
         if session.result in ("Failed", "Warning") and not session.data["failure_message"]:
             session.data["failure_message"] = self._reasons(session)
             self.update(session=session)
@@ -263,6 +322,13 @@ class ActionRun(object):
         except VeeamEmError:
             return None
         return "; ".join(reasons) or None
+
+
+_SEVERITY = {"Success": 1, "Warning": 2, "Failed": 3}
+
+
+def _severity(session):
+    return _SEVERITY.get(session.result, 0)
 
 
 class _TolerantReads(object):

@@ -21,7 +21,7 @@ from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     VeeamEmTaskLostError,
     is_transient,
 )
-from ansible_collections.seedops.veeam_em.plugins.module_utils._job_sessions import is_new, is_running, latest_session
+from ansible_collections.seedops.veeam_em.plugins.module_utils._job_sessions import JobRuns, WorkerRuns, is_running, job_runs
 from ansible_collections.seedops.veeam_em.plugins.module_utils._job_selector import JobSelector
 from ansible_collections.seedops.veeam_em.plugins.module_utils._tasks import Task
 from ansible_collections.seedops.veeam_em.plugins.module_utils._waiter import WAIT_FOR_START, WaitOptions
@@ -31,21 +31,32 @@ CHECK_HINT = ("check with seedops.veeam_em.veeam_em_job_info and include_last_se
               "again.")
 
 
+# The evidence that a start (or retry) took effect, as the ``confirmed_by`` key reports it.
+BY_TASK = "task"
+BY_TASK_RESULT_AND_SESSION = "task_result_and_session"
+BY_SESSION = "session"
+
+
 class JobRun(object):
     """One action that starts a run of one job. ``run()`` returns the module result or raises a VeeamEmError.
 
     Subclasses set ``noun`` ("start"), ``gerund`` ("Starting"), ``done`` ("started") and implement
     ``precheck(run, job, before)`` (a result dict when nothing is to be sent, else None) and
     ``action_link(job)`` (the link to post, or raise a VeeamEmInputError naming the offered actions).
+    ``follows_workers``: an immediate backup copy job's runs are its worker sessions (``_job_sessions.WorkerRuns``;
+    ``before`` is then a list of them). ``evidence_key``: the result key that says what confirmed the action.
     """
 
     noun = gerund = done = None
+    follows_workers = False
+    evidence_key = None
 
     def __init__(self, em, selector, wait, started, check_mode=False, warn=None):
         self.em = em
         self.selector = selector
         self.wait = wait
         self.check_mode = check_mode
+        self.runs = None
         self.action = ActionRun(em, wait, started, noun=self.noun, sent="The job was %s" % self.done,
                                 not_sent="The job was not %s by this task" % self.done, check_hint=CHECK_HINT,
                                 warn=warn)
@@ -59,10 +70,24 @@ class JobRun(object):
     def run(self):
         return self.action.run(self._steps)
 
+    @classmethod
+    def extra_keys(cls):
+        """The result keys this action adds, with their value before anything is known."""
+        keys = dict.fromkeys([cls.evidence_key] if cls.evidence_key else [])
+        if cls.follows_workers:
+            keys["worker_sessions"] = None
+        return keys
+
+    def _confirmed(self, run, evidence):
+        if self.evidence_key:
+            run.update_extra(**{self.evidence_key: evidence})
+
     def _steps(self, run):
         job = self.selector.find_one(self.em)
         run.update(job=job)
-        before = latest_session(self.em, job)
+        run.update_extra(**self.extra_keys())
+        self.runs = runs = job_runs(self.em, job) if self.follows_workers else JobRuns(self.em, job)
+        before = runs.snapshot()
         answer = self.precheck(run, job, before)
         if answer is not None:
             return answer
@@ -72,7 +97,7 @@ class JobRun(object):
             return run.done("Job %r would be %s (check mode: nothing was sent)." % (job.name, self.done))
 
         posted = run.post_once(
-            link["href"], reconcile=lambda: _newer(latest_session(self.em, job), before),
+            link["href"], reconcile=lambda: _first(runs.new_runs(before)),
             not_applied=lambda error: "%s job %r failed: %s The job's sessions were read again afterwards and "
             "no new run appeared, so the job was not %s; nothing changed. Run the task again."
             % (self.gerund, job.name, sentence(error), self.done))
@@ -80,21 +105,41 @@ class JobRun(object):
             run.warn("The %s request failed (%s), but the job did start: session %s."
                      % (self.noun, posted.lost, posted.evidence.name))
             run.update(changed=True, session=posted.evidence)
-            return self._known_by_session(run, job, posted.evidence, "")
+            return self._known_by_session(run, job, before, [posted.evidence], "")
         task = posted.task
         run.update(task=task, changed=True)
         if not self.wait.wait:
             return self._not_waiting(run, job, task, before)
         try:
-            task = run.follow_task(task)
+            # A task in OperationFinished with a successful Result counts once the job's new run shows: EM may
+            # leave a task there (the sync task of post_jobs_id_actionsync.md), or take a collection to finish it.
+            task = run.follow_task(task, confirm=lambda: runs.new_runs(before))
         except VeeamEmTaskLostError:
-            return self._known_by_session(run, job, run.find_new_session(job, before),
+            return self._known_by_session(run, job, before, run.find_new_runs(runs, before),
                                           "; its task ended with the expired logon session")
         if task.failed:
             return self._refused(run, job, task, before)
+        new = run.confirmation
+        if new:
+            self._confirmed(run, BY_TASK_RESULT_AND_SESSION)
+            run.update(session=new[0])
+            how = ("task %s: %s, state %s, confirmed by its successful result and the new session %s"
+                   % (task.data["id"], task.data["message"], task.data["state"], new[0].name))
+        else:
+            self._confirmed(run, BY_TASK)
+            how = "task %s: %s" % (task.data["id"], task.data["message"])
         if self.wait.wait_for == WAIT_FOR_START:
-            return run.done("Job %r %s (task %s: %s)." % (job.name, self.done, task.data["id"], task.data["message"]))
-        return run.finish_run(run.session_href(task, job, before), "Job %r ran" % job.name)
+            return run.done("Job %r %s (%s)." % (job.name, self.done, how))
+        return self._finish(run, job, before, task, new)
+
+    def _finish(self, run, job, before, task=None, new=None):
+        """Follow the new run (for an immediate backup copy job: every new worker session) to its end."""
+        what = "Job %r ran" % job.name
+        if isinstance(self.runs, WorkerRuns):
+            # The worker sessions are found by name, never through the task (the sync task has no Related link).
+            return run.finish_runs(self.runs, before, new or run.find_new_runs(self.runs, before), what)
+        href = new[0].href if new else run.session_href(task, job, before)
+        return run.finish_run(href, what)
 
     def _not_waiting(self, run, job, task, before):
         # One look at the task: when EM has already finished it, its Result says whether the start was refused
@@ -108,6 +153,7 @@ class JobRun(object):
         if task.failed:
             return self._refused(run, job, task, before)
         if task.finished:
+            self._confirmed(run, BY_TASK)
             return run.done("Job %r %s (task %s: %s); not waiting (wait: false)."
                             % (job.name, self.done, task.data["id"], task.data["message"]))
         return run.done("%s of job %r accepted (task %s, state %s); not waiting (wait: false), so whether "
@@ -119,8 +165,8 @@ class JobRun(object):
         (another start won the race), and then the answer is that run, exactly as for a job already running."""
         run.update(changed=False)
         reason = task.data["message"] or "no message"
-        current = latest_session(self.em, job)
-        if is_running(current) and is_new(current, before):
+        current = _first([session for session in self.runs.new_runs(before) if is_running(session)])
+        if current is not None:
             return self.already_running(run, job, current, " (Enterprise Manager refused this %s: %s)"
                                         % (self.noun, reason))
         raise VeeamEmTaskFailedError("Enterprise Manager could not %s job %r: task %s ended with: %s"
@@ -135,18 +181,21 @@ class JobRun(object):
             return run.finish_run(session.href, what + "; that run")
         return run.done(what + ".")
 
-    def _known_by_session(self, run, job, session, note):
+    def _known_by_session(self, run, job, before, sessions, note):
         """The run is known by its session only (its task was lost): answer as wait and wait_for ask."""
+        session = sessions[0]
+        self._confirmed(run, BY_SESSION)
+        run.update(session=session)
         what = "Job %r %s (session %s, state %s)%s" % (job.name, self.done, session.name, session.state, note)
         if not self.wait.wait:
             return run.done(what + "; not waiting (wait: false).")
         if self.wait.wait_for == WAIT_FOR_START:
             return run.done(what + ".")
-        return run.finish_run(session.href, "Job %r ran" % job.name)
+        return self._finish(run, job, before, None, sessions)
 
 
-def _newer(session, before):
-    return session if is_new(session, before) else None
+def _first(sessions):
+    return sessions[0] if sessions else None
 
 
 def run_job_action(module, action_class):
@@ -154,4 +203,4 @@ def run_job_action(module, action_class):
     module.run(lambda em, prepared: action_class(em, prepared[0], prepared[1], module.started,
                                                  check_mode=module.check_mode, warn=module.warn).run(),
                prepare=lambda: (JobSelector.from_params(module.params), WaitOptions.from_params(module.params)),
-               always=dict(job=None, task=None, session=None, elapsed=None))
+               always=dict(dict(job=None, task=None, session=None, elapsed=None), **action_class.extra_keys()))

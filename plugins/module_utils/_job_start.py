@@ -7,22 +7,25 @@
 Internal to the seedops.veeam_em collection: not a public API, may change without notice.
 
 A job that is already running is not started again (em_api.md section 6); otherwise its Start (or, for a
-backup copy job, Sync) link is posted once.
+backup copy job, Sync) link is posted once. An immediate backup copy job runs as worker sessions
+(``_job_sessions.WorkerRuns``): it is running while one of them runs, whatever its own perpetual session says.
 """
 
 from __future__ import annotations
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import VeeamEmInputError
 from ansible_collections.seedops.veeam_em.plugins.module_utils._job_run import JobRun, run_job_action
-from ansible_collections.seedops.veeam_em.plugins.module_utils._job_sessions import is_running
 
 
 class JobStart(JobRun):
     noun, gerund, done = "start", "Starting", "started"
+    follows_workers = True
+    evidence_key = "confirmed_by"
 
     def precheck(self, run, job, before):
-        if is_running(before):
-            return self.already_running(run, job, before)
+        running = self.runs.running(before)
+        if running is not None:
+            return self.already_running(run, job, running)
         return None
 
     def action_link(self, job):

@@ -7,7 +7,10 @@
 Internal to the seedops.veeam_em collection: not a public API, may change without notice.
 
 A task goes Running -> OperationFinished -> Finished. Only Finished means that EM has collected the
-operation's data (em_api.md section 7), so that is the state we wait for.
+operation's data (em_api.md section 7), so that is the state we wait for, with one exception: a task in
+OperationFinished that already carries a successful Result has done its operation, and EM may leave it
+there (the sync task of post_jobs_id_actionsync.md rests in OperationFinished with Result Success="true").
+An action then confirms the operation by its effect instead (``_action.ActionRun.follow_task``).
 """
 
 from __future__ import annotations
@@ -37,6 +40,11 @@ class Task(Resource):
     @property
     def finished(self):
         return self.data["state"] == FINISHED
+
+    @property
+    def succeeded(self):
+        """A successful Result is there (in OperationFinished too): the operation itself was done."""
+        return self.data["success"] is True
 
     @property
     def failed(self):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import http.client as http_client
+import http.cookiejar as http_cookiejar
 from urllib.parse import urlsplit
 
 try:
@@ -122,6 +123,10 @@ class Transport(object):
         # EM answers XML without an Accept header too, but asking for it avoids the 9.5 U4 bug where any
         # mention of application/json in Accept broke XML bodies (em_api.md, section 1).
         self._http.headers["Accept"] = "application/xml"
+        # http_authentication.md: the logon answer sets the token as a cookie too, and EM takes a cookie over the
+        # X-RestSvcSessionId header. A kept cookie would outlive an expired session and override the token we
+        # hold (on the re-logon too), so no cookie is ever stored or sent: the header is the only credential.
+        self._http.cookies.set_policy(http_cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         # Passed with every request, not set on the Session: requests lets REQUESTS_CA_BUNDLE or
         # CURL_CA_BUNDLE from the environment override Session.verify, which would silently drop ca_path.
         if not validate_certs:

@@ -22,12 +22,22 @@ description:
     is the task handle (usually state V(Running)), RV(session) is V(null), C(changed=true). Whether Enterprise
     Manager refuses the start later cannot be known then; if it already refused it because another run had begun,
     C(changed=false) and RV(session) is that run.'
-  - 'O(wait=true), O(wait_for=start) (the default): waits until the start task is V(Finished) (not merely
-    V(OperationFinished), when Enterprise Manager has not yet collected the data). Fails if the task reports
-    failure. RV(session) is V(null).'
+  - 'O(wait=true), O(wait_for=start) (the default): waits until the start is confirmed, and RV(confirmed_by) says
+    how. Either the start task is V(Finished) with a successful result (RV(confirmed_by=task), RV(session) is
+    V(null)), or the task already shows a successful result while still in V(OperationFinished) (Enterprise Manager
+    has not yet collected the data, and leaves a sync task there for good) and the job''s new session is visible
+    (RV(confirmed_by=task_result_and_session), RV(session) is that session). Fails if the task reports failure.'
   - 'O(wait=true), O(wait_for=completion): after the task, finds the session that this start created and waits
     until it is V(Stopped). Result V(Failed) fails the task (with C(changed=true) and the session''s failure
     message in RV(msg)); V(Warning) succeeds with an Ansible warning; V(Success) succeeds.'
+  - 'Immediate backup copy jobs (JobType V(ImmediateBackupCopy), what VBR 12 and 13 create for every new backup copy
+    job) are started through their Sync link and run as worker sessions, one per source job, each named
+    C(<Job>\<Source>) with a job UID of its own. The module ties them to the job by name: a session of type
+    V(ImmediateBackupCopyWorker) on the job''s backup server whose job name starts with C(<Job>\) and that was not
+    there before the sync (the documentation gives no other link between them). The job counts as running while one
+    of its workers runs; the copy job''s own session, which stays V(Working) at progress 0 for as long as the job is
+    enabled, does not count. O(wait_for=completion) waits until every new worker has stopped and reports the worst
+    result of them in RV(session), all of them in RV(worker_sessions).'
   - 'Job already running: no start request is sent, C(changed=false) and RV(session) is that run; with
     O(wait_for=completion) the module waits for that run to end and reports its result.'
   - 'When O(timeout) runs out the task fails with C(changed=true) if the start was sent, a message that says
@@ -50,6 +60,11 @@ attributes:
         C(changed) says whether the job would be started.
 notes:
   - Starting a job needs an account with the Enterprise Manager Portal Administrator role.
+  - Enterprise Manager learns about runs from the backup servers when it collects their data, by default every 15
+    minutes. A new session, and the end of a run, may show only after the next collection. With
+    O(wait_for=completion) set O(timeout) to the job's longest run plus two collection intervals (for example run
+    time + 1800 s) and O(poll_interval) to 30 or 60 seconds; the default O(timeout=900) suits O(wait_for=start) only
+    when the task or the new session shows within one collection interval.
   - Enterprise Manager expires an idle logon session after 15 minutes; during long waits the module keeps it alive by
     polling and logs on again if it expired anyway.
 seealso:
@@ -159,6 +174,26 @@ session:
     - V(null) when not known (O(wait_for=start) or O(wait=false)).
   returned: always
   type: dict
+confirmed_by:
+  description:
+    - What confirmed that the start took effect. V(task) the start task reached V(Finished) with a successful
+      result; V(task_result_and_session) the task showed a successful result while still in V(OperationFinished) and
+      the job's new session was visible; V(session) the answer to the start request or its task was lost, and the
+      job's new session showed the start.
+    - V(null) when nothing was started by this task (the job was already running, check mode), or when with
+      O(wait=false) the task had not finished at the one look.
+  returned: always
+  type: str
+  choices: [task, task_result_and_session, session]
+  sample: task
+worker_sessions:
+  description:
+    - For an immediate backup copy job followed with O(wait_for=completion), every worker session of this sync, as
+      last seen (the same dicts as RV(session)); RV(session) is the one with the worst result.
+    - V(null) for every other job and wait.
+  returned: always
+  type: list
+  elements: dict
 elapsed:
   description: Seconds the module spent, from its start to its answer.
   returned: always

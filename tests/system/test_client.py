@@ -270,9 +270,15 @@ def test_latest_sessions_in_bulk_costs_requests_independent_of_the_job_count(sim
     for job in jobs[:50]:
         session = newest.get(job.uid)
         assert session is None or session.data["job_uid"] == job.uid
-    # One unfiltered pass per session type (backup, replica), newest first, 100 sessions a page, stopping
-    # once every job has its newest: about one request per 100 jobs, never one per job.
-    assert spent <= len(jobs) // 100 + 4
+    # One filtered query per 40 jobs of a session type (backup, replica), one page each: with one session per
+    # job every page is the whole answer, so none is asked again; never one request per job or per page of history.
+    per_type = {}
+    for job in jobs:
+        kind = _job_sessions.session_type_for(job.job_type)
+        per_type[kind] = per_type.get(kind, 0) + 1
+    chunks = sum(-(-count // _job_sessions.UIDS_PER_QUERY) for count in per_type.values())
+    assert chunks <= spent <= 2 * chunks + (len(jobs) - len(newest))
+    assert spent < len(jobs) // 10
 
 
 _clock = import_module_utils("_clock")

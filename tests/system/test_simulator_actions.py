@@ -214,6 +214,8 @@ def test_related_link_can_be_switched(fast, http):
 
 def test_sync_on_backup_copy(fast, http):
     sim = fast
+    # The "classic" behaviour: a sync task that finishes and links its session (sync_task_rests false).
+    sim.configure(sync_task_rests=False)
     sim.set_job("Offsite Copy", duration_s=0.2)
     resp = action(sim, http, "Offsite Copy", "sync")
     assert resp.status_code == 202
@@ -228,7 +230,7 @@ def test_sync_on_backup_copy(fast, http):
 
 @pytest.mark.parametrize("job, act", [
     ("Offsite Copy", "start"), ("Quick Backup", "sync"), ("Immediate Copy to DR", "start"),
-    ("Immediate Copy to DR", "sync"), ("Offsite Copy", "retry"),
+    ("Offsite Copy", "retry"),
 ])
 def test_action_not_offered_by_job_type_is_400(fast, http, job, act):
     resp = action(fast, http, job, act)
@@ -237,12 +239,16 @@ def test_action_not_offered_by_job_type_is_400(fast, http, job, act):
     assert fast.counters()["starts_by_job"] == {}
 
 
-def test_immediate_copy_sync_can_be_enabled(fast, http):
+def test_immediate_copy_sync_can_be_disabled(fast, http):
+    # get_jobs_id.md examples 2 and 3 show the Sync link (the vbr13 profile); the older guess had none.
     sim = fast
-    sim.configure(immediate_copy_sync=True)
     job = xml(http.get(job_href(sim, http, "Immediate Copy to DR") + "?format=Entity"))
     assert job.find("e:Links/e:Link[@Rel='Sync']", N) is not None
-    assert action(sim, http, "Immediate Copy to DR", "sync").status_code == 202
+    sim.configure(immediate_copy_sync=False)
+    job = xml(http.get(job_href(sim, http, "Immediate Copy to DR") + "?format=Entity"))
+    assert job.find("e:Links/e:Link[@Rel='Sync']", N) is None
+    assert action(sim, http, "Immediate Copy to DR", "sync").status_code == 400
+    assert sim.counters()["starts_by_job"] == {}
 
 
 def test_unknown_and_unimplemented_actions(fast, http):

@@ -356,7 +356,8 @@ def test_backup_copy_links(sim):
     assert copy.find("e:JobInfo/e:BackupCopyJobInfo", N) is not None
     imm = _job_entity(http, sim, "Immediate Copy to DR")
     rels = {l.get("Rel") for l in imm.findall("e:Links/e:Link", N)}
-    assert not rels & {"Start", "Sync", "Stop", "Retry"}
+    # get_jobs_id.md examples 2 and 3: Sync, no Start/Stop/Retry (setting immediate_copy_sync, vbr13 profile).
+    assert "Sync" in rels and not rels & {"Start", "Stop", "Retry"}
     assert imm.findtext("e:Platform", namespaces=N) == "CustomPlatform"
     assert imm.find("e:JobScheduleOptions/e:ImmediateCopyMode/e:OptionsContinuous", N) is not None
 

@@ -143,22 +143,61 @@ def test_latest_sessions_queries_40_jobs_at_a_time_and_keeps_the_newest(em, http
     assert newest[jobs[-1].uid].data["id"] == session_guid(job_count - 1, 1)
 
 
+def deep_history_page(numbers, depth, ran):
+    """The first page (100 sessions, newest first) of the sessions of ``numbers`` when each job in ``ran`` ran
+    ``depth`` times, in turns (every job once a day): the newest generation first."""
+    sessions = [session_of(number, generation) for generation in range(depth - 1, -1, -1) for number in ran]
+    return sessions[:100], -(-len(sessions) // 100)
+
+
+@pytest.mark.parametrize("depth", [3, 50, 1000])
+def test_deep_history_costs_the_same_requests_whatever_its_depth(em, http, depth):
+    # 40 jobs, one of them never ran, each of the others with `depth` sessions: the first page names the newest
+    # of the 39; the job that never ran is asked on its own (one session at most) - two requests at any depth.
+    numbers = list(range(40))
+    page, pages = deep_history_page(numbers, depth, numbers[:-1])
+    http.expect(
+        api_get(sessions_query(uid_filter(numbers))).reply(200, em_xml.sessions_page(
+            page, next_href=sessions_query(uid_filter(numbers), page=2), pages=pages)),
+        api_get(em_xml.query_url("BackupJobSession", uid_filter([39]), sort_desc="CreationTime", page_size=1)).reply(
+            200, em_xml.empty_page("BackupJobSessions")),
+    )
+    newest = latest_sessions(em, [make_job(number) for number in numbers])
+    assert len(http.sent) == 2 + 2
+    assert sorted(newest) == sorted("urn:veeam:Job:%s" % guid(number) for number in numbers[:-1])
+    assert all(newest["urn:veeam:Job:%s" % guid(number)].data["id"] == session_guid(number, depth - 1)
+               for number in numbers[:-1])
+
+
+def test_jobs_missing_from_a_full_first_page_are_asked_again_together(em, http):
+    # Jobs 0-1 run often and fill the first page; jobs 2-3 ran long ago, job 4 never ran. The second query asks
+    # for 2-4 only, and its page is not full, so it is the whole answer: job 4 never ran.
+    numbers = list(range(5))
+    busy = [session_of(number, generation) for generation in range(60, 10, -1) for number in (0, 1)]
+    http.expect(
+        api_get(sessions_query(uid_filter(numbers))).reply(200, em_xml.sessions_page(
+            busy, next_href=sessions_query(uid_filter(numbers), page=2), pages=3)),
+        api_get(sessions_query(uid_filter([2, 3, 4]))).reply(200, em_xml.sessions_page(
+            [session_of(3, 1), session_of(2, 1), session_of(2, 0)])),
+    )
+    newest = latest_sessions(em, [make_job(number) for number in numbers])
+    assert len(http.sent) == 2 + 2
+    assert sorted(newest) == sorted("urn:veeam:Job:%s" % guid(number) for number in range(4))
+    assert newest["urn:veeam:Job:%s" % guid(0)].data["id"] == session_guid(0, 60)
+    assert newest["urn:veeam:Job:%s" % guid(2)].data["id"] == session_guid(2, 1)
+
+
 @pytest.mark.parametrize("job_count", [401, 1000])
-def test_above_the_threshold_one_unfiltered_scan_stops_once_every_job_has_a_session(em, http, job_count):
-    jobs = [make_job(number) for number in range(job_count)]
-    sessions = [session_of(number, 1, "Working") for number in range(job_count)]
-    sessions.insert(3, session_of(99999))  # a job that was not asked for
-    sessions += [session_of(number, 0) for number in range(job_count)]
-    pages = [sessions[start:start + 100] for start in range(0, len(sessions), 100)]
-    needed = (job_count + 1 + 99) // 100
-    for index in range(needed):
-        http.expect(api_get(sessions_query(page=index + 1) if index else sessions_query()).reply(
-            200, em_xml.sessions_page(pages[index], next_href=sessions_query(page=index + 2), page=index + 1,
-                                      pages=len(pages))))
-    newest = latest_sessions(em, jobs)
+def test_many_jobs_cost_one_request_per_40_jobs_and_no_unfiltered_scan(em, http, job_count):
+    numbers = list(range(job_count))
+    for start in range(0, job_count, 40):
+        chunk = numbers[start:start + 40]
+        http.expect(api_get(sessions_query(uid_filter(chunk))).reply(200, em_xml.sessions_page(
+            [session_of(number, 1, "Working") for number in chunk] + [session_of(number, 0) for number in chunk])))
+    newest = latest_sessions(em, [make_job(number) for number in numbers])
+    assert len(http.sent) == 2 + -(-job_count // 40)
     assert len(newest) == job_count
     assert all(session.state == "Working" for session in newest.values())
-    assert em_xml.JOB_UID not in newest
 
 
 def test_jobs_that_never_ran_are_absent_after_reading_every_page(em, http):

@@ -170,18 +170,45 @@ def test_a_lost_task_poll_after_the_start_says_the_job_has_probably_started(em, 
 
 
 # -- wait_for: start -------------------------------------------------------------------------------------
-def test_wait_for_start_waits_for_finished_not_operation_finished(em, http, warnings, clock):
+def test_wait_for_start_by_a_finished_task_is_confirmed_by_the_task(em, http, warnings, clock):
     http.expect(find_job(), newest_session(old_run()), start(),
-                poll_task("OperationFinished", message="OperationFinished"),
-                poll_task("OperationFinished", message="OperationFinished"),
+                poll_task("Running", success=None, message=None),
                 poll_task("Finished"))
     result = run(em, warnings)
     assert result["changed"] is True
     assert (result["task"]["state"], result["task"]["success"]) == ("Finished", True)
     assert result["session"] is None
+    assert result["confirmed_by"] == "task"
     assert result["msg"] == "Job 'DB Backup' started (task task-1: %s)." % TRIGGERED
-    assert clock.sleeps == [0.5, 1.0, 1.0]
-    assert result["elapsed"] == 2.5
+    assert clock.sleeps == [0.5, 1.0]
+    assert result["elapsed"] == 1.5
+
+
+def test_wait_for_start_confirms_a_resting_task_by_the_jobs_new_session(em, http, warnings, clock):
+    # post_jobs_id_actionsync.md: a task may rest in OperationFinished with Result Success="true". Once that
+    # Result is there, the job's new session confirms the start; an old session does not.
+    http.expect(find_job(), newest_session(old_run()), start(),
+                poll_task("OperationFinished", message="OperationFinished"), newest_session(old_run()),
+                poll_task("OperationFinished", message="OperationFinished"), newest_session(new_run()))
+    result = run(em, warnings)
+    assert result["changed"] is True
+    assert result["task"]["state"] == "OperationFinished"
+    assert result["session"]["id"] == NEW
+    assert result["confirmed_by"] == "task_result_and_session"
+    assert result["msg"] == ("Job 'DB Backup' started (task task-1: OperationFinished, state OperationFinished, "
+                             "confirmed by its successful result and the new session %s)." % NEW_NAME)
+    assert clock.sleeps == [0.5, 1.0]
+
+
+def test_a_task_resting_in_operation_finished_without_a_new_run_times_out_saying_so(em, http, warnings, clock):
+    resting = [poll_task("OperationFinished", message="OperationFinished"), newest_session(old_run())]
+    http.expect(find_job(), newest_session(old_run()), start(), resting * 3)
+    error = failure(em, warnings, VeeamEmWaitTimeout, timeout=2)
+    assert ("waiting for the start task task-1 to reach Finished (last state: OperationFinished with a successful "
+            "result, while no new run of the job showed)") in str(error)
+    assert error.result["changed"] is True
+    assert error.result["confirmed_by"] is None
+    assert clock.sleeps == [0.5, 1.0, 0.5]
 
 
 def test_task_that_ends_with_success_false_is_a_refused_start_with_changed_false(em, http, warnings):
@@ -210,6 +237,97 @@ def test_backup_copy_job_is_started_through_sync(em, http, warnings):
     result = run(em, warnings)
     assert result["task"]["operation"] == "StartJobSync"
     assert result["changed"] is True
+
+
+# -- immediate backup copy jobs: synced, followed through their worker sessions --------------------------
+WORKER_FILTER = 'JobType==ImmediateBackupCopyWorker;BackupServerUid=="urn:veeam:BackupServer:%s"' % em_xml.SERVER_GUID
+WORKER_JOB = "c3c3c3c3-0000-4000-8000-000000000003"  # a worker's own (hidden) job
+
+
+def find_copy_job():
+    return find_job(job_type="ImmediateBackupCopy", platform="CustomPlatform")
+
+
+def workers(*sessions):
+    """The newest worker sessions of the job's backup server (one page, newest first)."""
+    url = em_xml.query_url("BackupJobSession", WORKER_FILTER, sort_desc="CreationTime")
+    return api_get(url).reply(200, em_xml.sessions_page(list(sessions)))
+
+
+def worker(guid, source="Fileserver Backup", job="DB Backup", state="Working", creation="2026-11-29T20:00:24Z",
+           **kwargs):
+    return em_xml.job_session(guid, job_name="%s\\%s" % (job, source), job_guid=WORKER_JOB,
+                              job_type="ImmediateBackupCopyWorker", state=state, creation=creation, **kwargs)
+
+
+OLD_WORKER = "d4d4d4d4-0000-4000-8000-000000000004"
+NEW_WORKER = "e5e5e5e5-0000-4000-8000-000000000005"
+NEW_WORKER_2 = "f6f6f6f6-0000-4000-8000-000000000006"
+FOREIGN_WORKER = "a7a7a7a7-0000-4000-8000-000000000007"
+
+
+def old_worker():
+    return worker(OLD_WORKER, state="Stopped", creation="2026-11-28T20:00:00Z")
+
+
+def foreign_worker(state="Working"):
+    # The worker of another copy job whose name only starts like ours ("DB Backup 2\\..."): never ours.
+    return worker(FOREIGN_WORKER, job="DB Backup 2", state=state, creation="2026-11-29T21:00:00Z")
+
+
+def test_immediate_copy_job_is_synced_and_followed_to_its_worker_sessions_result(em, http, warnings, clock):
+    # get_jobs_id.md examples 2 and 3 (Sync link), post_jobs_id_actionsync.md (the task rests in OperationFinished,
+    # no Related link), get_query_backupjobsession.md 13.1 (worker sessions named "<Job>\\<Source>").
+    http.expect(find_copy_job(), workers(foreign_worker(), old_worker()),
+                start(SYNC_URL, operation="StartJobSync"),
+                poll_task("OperationFinished", operation="StartJobSync", message="OperationFinished"),
+                workers(foreign_worker(), worker(NEW_WORKER), old_worker()),
+                workers(foreign_worker(), worker(NEW_WORKER, state="Stopped"), old_worker()))
+    result = run(em, warnings, wait_for="completion")
+    assert result["changed"] is True
+    assert result["task"]["operation"] == "StartJobSync"
+    assert result["confirmed_by"] == "task_result_and_session"
+    assert result["session"]["id"] == NEW_WORKER
+    assert result["session"]["job_type"] == "ImmediateBackupCopyWorker"
+    assert [s["id"] for s in result["worker_sessions"]] == [NEW_WORKER]
+    assert result["msg"] == ("Job 'DB Backup' ran: session DB Backup\\Fileserver Backup@2026-11-29 20:00:24 ended "
+                             "with result Success.")
+    assert clock.sleeps == [0.5, 0.5]
+    assert warnings == []
+
+
+def test_immediate_copy_job_with_two_workers_fails_when_one_of_them_fails(em, http, warnings):
+    failed = worker(NEW_WORKER_2, source="Exchange Backup", state="Stopped", result="Failed",
+                    failure_message="Error: source backup is locked")
+    http.expect(find_copy_job(), workers(old_worker()),
+                start(SYNC_URL, operation="StartJobSync"),
+                poll_task("OperationFinished", operation="StartJobSync", message="OperationFinished"),
+                workers(worker(NEW_WORKER), worker(NEW_WORKER_2, source="Exchange Backup"), old_worker()),
+                workers(worker(NEW_WORKER, state="Stopped"), failed, old_worker()))
+    error = failure(em, warnings, VeeamEmJobFailedError, wait_for="completion")
+    assert ("Job 'DB Backup' ran: session DB Backup\\Exchange Backup@2026-11-29 20:00:24 ended with result Failed. "
+            "Error: source backup is locked") in str(error)
+    assert error.result["session"]["id"] == NEW_WORKER_2
+    assert sorted(s["id"] for s in error.result["worker_sessions"]) == sorted([NEW_WORKER, NEW_WORKER_2])
+
+
+def test_immediate_copy_job_with_a_running_worker_is_already_running(em, http, warnings):
+    # The copy job's own session stays Working for hours (real v12 traffic) and is never read; a worker runs.
+    http.expect(find_copy_job(), workers(foreign_worker(), worker(NEW_WORKER), old_worker()))
+    result = run(em, warnings)
+    assert result["changed"] is False
+    assert result["session"]["id"] == NEW_WORKER
+    assert result["msg"].startswith("Job 'DB Backup' is already running (session DB Backup\\Fileserver Backup@")
+
+
+def test_immediate_copy_job_whose_only_running_worker_is_another_jobs_is_synced(em, http, warnings):
+    http.expect(find_copy_job(), workers(foreign_worker()),
+                start(SYNC_URL, operation="StartJobSync"),
+                poll_task("OperationFinished", operation="StartJobSync", message="OperationFinished"),
+                workers(worker(NEW_WORKER), foreign_worker()))
+    result = run(em, warnings)
+    assert (result["changed"], result["confirmed_by"], result["session"]["id"]) == (
+        True, "task_result_and_session", NEW_WORKER)
 
 
 def test_job_without_start_or_sync_link_fails_listing_its_actions(em, http, warnings):
