@@ -173,6 +173,10 @@ TUNABLE_DEFAULTS: dict[str, Any] = {
     "quick_backup_no_job": "task_failed",
     # post_backupservers_id_quickbackup.md: the finished QuickBackup task links its BackupJobSession.
     "quick_backup_related_link": True,
+    # Guess (em_api.md unknown #9): whether a finished start, retry or sync task links the session it started. The
+    # single-task examples (scenario_starting_a_job.md, post_method.md, post_jobs_id_actionstart.md) show none, the
+    # query example does; so both happen. On by default; each job can also turn it off (its related_link).
+    "start_task_related_link": True,
     # The docs show DateTime filter values quoted (get_query_backupjobsession.md:
     # CreationTime>="2025-08-15T06:00:00Z"). "quoted" refuses an unquoted DateTime with 400; "any" takes both.
     "filter_datetime_form": "quoted",

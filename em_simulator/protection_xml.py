@@ -9,6 +9,7 @@ import datetime as _dt
 from urllib.parse import quote
 
 from .clock import UTC, fmt_utc
+from .datasets import guid
 from .protection import HierarchyRoot, ObjectEntry, RestorePoint, TaskSession, TaskStatus, Vm
 from .xmlout import API, _server_up, attr, el, link, links, object_in_job, wrap
 
@@ -45,6 +46,13 @@ def task_session_entity(t: TaskSession, st: TaskStatus, name: str, start_wall: f
     if point_name is not None and t.point is not None:
         items.append(link("Related", f"{API}/vmRestorePoints/{t.point.id}?format=Entity", "VmRestorePoint",
                           point_name))
+    elif s.is_replica and end_wall is not None and st.result in ("Success", "Warning"):
+        # replicatasksessions_id.md example 2: a replica task session links the VM replica point it made, named
+        # "<vm>@<time>". Guess: /vmReplicaPoints is not served; the id is derived from the task session.
+        replica_point = guid("vmreplicapoint", s.id, t.key)
+        stamp = _dt.datetime.fromtimestamp(end_wall, UTC).strftime('%Y-%m-%d %H:%M:%S')
+        items.append(link("Related", f"{API}/vmReplicaPoints/{replica_point}?format=Entity", "VmReplicaPoint",
+                          f"{t.name}@{stamp}"))
     return (f'<{t.type_name} Type="{t.type_name}" Href="{base}?format=Entity" Name="{attr(name)}" UID="{t.uid}" '
             f'VmDisplayName="{attr(t.name)}">'
             + links(items)
@@ -62,7 +70,7 @@ def point_name(p: RestorePoint, created_wall: float) -> str:
     return f"{p.vm_name}@{_dt.datetime.fromtimestamp(created_wall, UTC).strftime('%Y-%m-%d %H:%M:%S')}"
 
 
-def _restore_point_label(created_wall: float) -> str:
+def restore_point_label(created_wall: float) -> str:
     # vmrestorepoints_id.md: the RestorePointReference is named "Oct  6 2016  1:59PM" (SQL Server's default
     # date format: day and hour padded with a space).
     d = _dt.datetime.fromtimestamp(created_wall, UTC)
@@ -97,7 +105,7 @@ def restore_point_entity(p: RestorePoint, created_wall: float, vm_display_name: 
             + links([link("Restore", f"{base}?action=restore"),
                      _server_up(p.job.server),
                      link("Up", f"{API}/restorePoints/{p.restore_point_id}", "RestorePointReference",
-                          _restore_point_label(created_wall)),
+                          restore_point_label(created_wall)),
                      link("Up", f"{API}/backupFiles/{p.backup_file_id}", "BackupFileReference",
                           _backup_file_name(p, created_wall)),
                      link("Alternate", base, "VmRestorePointReference", name),

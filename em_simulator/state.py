@@ -387,7 +387,7 @@ class SimState:
                 related = None
             else:
                 session = self._start_session(job, now, is_retry=(name == "retry"))
-                related = session if job.related_link else None
+                related = session if job.related_link and self.settings["start_task_related_link"] else None
             message = {
                 "start": f'Job "{job.name}" triggered to start.',
                 "retry": f'Job "{job.name}" triggered to retry.',

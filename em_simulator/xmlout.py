@@ -630,7 +630,7 @@ def session_ref(s: JobSession, tag: str = "Ref", own_collection: bool = True) ->
 
 
 def session_entity(s: JobSession, st: SessionStatus, creation: str, end: str | None,
-                   own_collection: bool = True) -> str:
+                   own_collection: bool = True, restore_point: tuple[str, str] | None = None) -> str:
     base = _session_base(s)
     job = s.job
     items = [_server_up(job.server),
@@ -641,6 +641,10 @@ def session_entity(s: JobSession, st: SessionStatus, creation: str, end: str | N
         # The 2025 sample keeps Stop on a stopped session; replica sessions have none
         # (replicasessions_id.md and the get_replicasessions_id.md link table show no Stop link).
         items.append(link("Stop", f"{base}?action=stop"))
+    if restore_point is not None:
+        # backupsessions_id.md example 2: a run that made a restore point links it (Related RestorePointReference).
+        items.append(link("Related", f"{API}/restorePoints/{restore_point[0]}", "RestorePointReference",
+                          restore_point[1]))
     # XSD order (em_api.md §8): JobUid, JobName, JobType, CreationTimeUTC,
     # EndTimeUTC, State, Result, Progress, FailureMessage, IsRetry. While running,
     # EndTimeUTC is omitted and FailureMessage is empty (CDP sample, unknown #10);
@@ -664,7 +668,9 @@ def session_entity(s: JobSession, st: SessionStatus, creation: str, end: str | N
 
 def task(t: Task, state: str) -> str:
     self_href = f"{API}/tasks/{t.task_id}"
-    items = [link("Delete", self_href, "Task")]
+    # get_tasks_id.md and post_jobs_id_actionsync.md: an OperationFinished task's Delete link has no Type; a
+    # Running (post_method.md) or Finished (get_tasks_id.md task-3) one has Type="Task".
+    items = [link("Delete", self_href, None if state == "OperationFinished" else "Task")]
     result = ""
     if state != "Running":
         # em_api.md §7: Result is absent while Running; OperationFinished carries

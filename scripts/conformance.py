@@ -238,10 +238,11 @@ class Simulator(object):
             if status != 201:
                 raise RuntimeError("the simulator refused the logon (HTTP %s)" % status)
 
-    def reset(self):
+    def reset(self, settings=None):
         self.token = None
         self.http.post(self.url + "/_sim/reset", timeout=30).raise_for_status()
-        self.http.post(self.url + "/_sim/config", json=FAST_SETTINGS, timeout=30).raise_for_status()
+        # A capture may name the simulator settings of the variant it shows (where the docs show two).
+        self.http.post(self.url + "/_sim/config", json=dict(FAST_SETTINGS, **(settings or {})), timeout=30).raise_for_status()
 
 
 def path_query(url):
@@ -255,7 +256,7 @@ class Replay(object):
         self.ids = {}
 
     def run(self, capture):
-        self.sim.reset()
+        self.sim.reset(capture.get("simulator_settings"))
         self.ids = {}
         results = []
         for index, exchange in enumerate(capture.get("exchanges", []), 1):

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from .. import xmlout
 from ..clock import fmt_utc
 from ..httpio import HttpError, Request, Response
-from ..model import JobSession
+from ..model import JobSession, SessionStatus
+from ..protection_xml import restore_point_label
 
 if TYPE_CHECKING:
     from ..app import App
@@ -72,7 +73,19 @@ def session_entity(app: "App", s: JobSession, now: float) -> str:
         st = dataclasses.replace(st, failure_message="")
     clock = app.state.clock
     end = fmt_utc(clock.utc(st.end_m)) if st.end_m is not None else None
-    return xmlout.session_entity(s, st, fmt_utc(clock.utc(s.start_m)), end, _own_collection(app))
+    return xmlout.session_entity(s, st, fmt_utc(clock.utc(s.start_m)), end, _own_collection(app),
+                                 _restore_point_of(app, s, st, now))
+
+
+def _restore_point_of(app: "App", s: JobSession, st: "SessionStatus", now: float) -> tuple[str, str] | None:
+    """(id, name) of the restore point a finished VM backup run made, for its Related link."""
+    if s.is_replica or st.state != "Stopped" or st.result not in ("Success", "Warning"):
+        return None
+    protection = app.state.protection
+    points = protection.points_of_tasks(protection.tasks_of(s), now)
+    if not points:
+        return None
+    return points[0].restore_point_id, restore_point_label(app.state.clock.wall(protection.point_time(points[0], now)))
 
 
 def session_ref(app: "App", s: JobSession, tag: str = "Ref") -> str:

@@ -266,7 +266,7 @@ def _point_fields(app: "App", now: float) -> Any:
         FieldSpec("Type", "enum", lambda p: "Full" if p.full else "Increment", POINT_TYPES),
         FieldSpec("Algorithm", "enum", lambda p: "Full" if p.full else "Incremental", ALGORITHMS),
         FieldSpec("RestorePointId", "uid", lambda p: f"urn:veeam:RestorePoint:{p.restore_point_id}"),
-        FieldSpec("RestorePointName", "string", lambda p: px._restore_point_label(wall(prot.point_time(p, now)))),
+        FieldSpec("RestorePointName", "string", lambda p: px.restore_point_label(wall(prot.point_time(p, now)))),
         FieldSpec("VmDisplayName", "string", lambda p: p.vm_name, indexed=True),
         FieldSpec("BackupServerUid", "uid", lambda p: p.job.server.uid),
         FieldSpec("BackupServerName", "string", lambda p: p.job.server.name),

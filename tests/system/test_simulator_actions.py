@@ -121,7 +121,7 @@ def test_start_task_timeline_and_session(fast, http):
     rels = [(l.get("Rel"), l.get("Type")) for l in session.findall("e:Links/e:Link", N)]
     assert rels == [("Up", "BackupServerReference"), ("Up", "JobReference"),
                     ("Alternate", "BackupJobSessionReference"), ("Down", "BackupTaskSessionReferenceList"),
-                    ("Stop", None)]
+                    ("Stop", None), ("Related", "RestorePointReference")]  # backupsessions_id.md: the point it made
     c = sim.counters()
     assert c["actions"] == {"start": 1} and c["starts_by_job"] == {"Quick Backup": 1}
 
