@@ -318,6 +318,11 @@ def candidates(node: Node | None, fields: Fields, lookup: Lookup | None,
         if not spec.indexed or node.op != "==" or lookup is None:
             return None
         return {id(o): o for o in lookup(spec, node.value)}
+    if node.op == "and" and range_lookup is not None:
+        # An equality index (JobName, JobUid) narrows an AND enough: the sorted index is not built for it.
+        exact = [candidates(n, fields, lookup) for n in node.items]
+        if any(f is not None for f in exact):
+            return candidates(node, fields, lookup)
     found = [candidates(n, fields, lookup, range_lookup) for n in node.items]
     if node.op == "and":
         known = [f for f in found if f is not None]
