@@ -29,6 +29,19 @@ class App:
 
     def handle(self, req: Request) -> Response:
         try:
+            return self._handle(req)
+        finally:
+            self._after(req)
+
+    def _after(self, req: Request) -> None:
+        # A safety net for the query service's cache: whatever a request other than GET did, no answer
+        # cached before it is served after it (the mutations themselves also call mutated()).
+        if req.method not in ("GET", "HEAD"):
+            with self.state.lock:
+                self.state.mutated()
+
+    def _handle(self, req: Request) -> Response:
+        try:
             route, params = self.api.match(req.method, req.path)
             if route.auth:
                 ls, reason = self.state.authenticate(req.token)
@@ -46,6 +59,12 @@ class App:
             return error(self, req, 500, f"Internal error: {exc}")
 
     def control(self, req: Request) -> Response:
+        try:
+            return self._control(req)
+        finally:
+            self._after(req)
+
+    def _control(self, req: Request) -> Response:
         try:
             route, params = self.control_api.match(req.method, req.path)
             return route.handler(self, req, **params)

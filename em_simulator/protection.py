@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .clock import fmt_session_name_time
@@ -95,8 +96,9 @@ class TaskSession:
     hierarchy_ref: str = ""
     point: "RestorePoint | None" = None
 
-    @property
+    @cached_property
     def id(self) -> str:
+        # Cached: a query over every task session of deep history asks each one's id (its TotalSize) again.
         return guid("tasksession", self.session.id, self.key)
 
     @property

@@ -202,6 +202,10 @@ class FieldSpec:
     get: Callable[[Any], Any]
     enum: tuple[str, ...] = ()
     indexed: bool = False  # == on it may be answered from an index
+    ranged: bool = False  # ==, <, <=, >, >= on it may be answered from a sorted index
+    # The value changes with time alone (a session's State, Result, EndTime): a cached answer that uses it is
+    # good only while nothing runs.
+    dynamic: bool = False
 
 
 Fields = dict[str, FieldSpec]  # keyed by lower-case name (and aliases)
@@ -293,19 +297,33 @@ def compile_filter(node: Node, fields: Fields, type_name: str, unquoted_datetime
 
 
 Lookup = Callable[[FieldSpec, str], Iterable[Any]]
+# (field, operator, converted value) -> the objects whose value can satisfy the comparison, None = not indexed.
+RangeLookup = Callable[[FieldSpec, str, Any], "Iterable[Any] | None"]
 
 
-def candidates(node: Node | None, fields: Fields, lookup: Lookup) -> dict[int, Any] | None:
+def candidates(node: Node | None, fields: Fields, lookup: Lookup | None,
+               range_lookup: RangeLookup | None = None) -> dict[int, Any] | None:
     """Objects (keyed by id()) that can possibly match, taken from the indexes;
-    None = every object. Lets Name/UID equality on 50,000 jobs skip a full scan."""
+    None = every object. Lets Name/UID equality on 50,000 jobs skip a full scan, and
+    CreationTime>="<a day ago>" on 300,000 sessions read only that day's."""
     if node is None:
         return None
     if isinstance(node, Cmp):
         spec = fields.get(node.field.lower())
-        if spec is None or not spec.indexed or node.op != "==":
+        if spec is None:
+            return None
+        if spec.ranged and range_lookup is not None:
+            found = range_lookup(spec, node.op, convert(spec, node.value)) if node.op != "!=" else None
+            return None if found is None else {id(o): o for o in found}
+        if not spec.indexed or node.op != "==" or lookup is None:
             return None
         return {id(o): o for o in lookup(spec, node.value)}
-    found = [candidates(n, fields, lookup) for n in node.items]
+    if node.op == "and" and range_lookup is not None:
+        # An equality index (JobName, JobUid) narrows an AND enough: the sorted index is not built for it.
+        exact = [candidates(n, fields, lookup) for n in node.items]
+        if any(f is not None for f in exact):
+            return candidates(node, fields, lookup)
+    found = [candidates(n, fields, lookup, range_lookup) for n in node.items]
     if node.op == "and":
         known = [f for f in found if f is not None]
         if not known:
@@ -328,9 +346,22 @@ def sort_key(spec: FieldSpec) -> Callable[[Any], tuple[int, Any]]:
     return key
 
 
+def is_dynamic(src: str | None, fields: Fields, sort_field: str | None = None) -> bool:
+    """Whether the filter or the sort of a (valid) query reads a field whose value changes with time alone."""
+    def walk(node: Node | None) -> bool:
+        if node is None:
+            return False
+        if isinstance(node, BoolOp):
+            return any(walk(n) for n in node.items)
+        return field_spec(fields, node.field, "").dynamic
+    sort_dynamic = field_spec(fields, sort_field, "").dynamic if sort_field else False
+    return sort_dynamic or walk(parse_filter(src) if src else None)
+
+
 def run_query(items: Sequence[Any] | Callable[[], Sequence[Any]], src: str | None, fields: Fields, type_name: str,
               lookup: Lookup | None = None, sort_field: str | None = None,
-              descending: bool = False, unquoted_datetimes: bool = True) -> list[Any]:
+              descending: bool = False, unquoted_datetimes: bool = True,
+              range_lookup: RangeLookup | None = None) -> list[Any]:
     """Filter then sort. Objects carry `index` (their position in `items`) so that
     index hits come back in collection order. `items` may be a callable, called only when
     no index answers the filter (task sessions and restore points are built on demand)."""
@@ -340,7 +371,7 @@ def run_query(items: Sequence[Any] | Callable[[], Sequence[Any]], src: str | Non
     sort_spec = field_spec(fields, sort_field, type_name) if sort_field else None
     if node is not None:
         pred = compile_filter(node, fields, type_name, unquoted_datetimes)
-        found = candidates(node, fields, lookup) if lookup else None
+        found = candidates(node, fields, lookup, range_lookup) if lookup or range_lookup else None
         pool: Iterable[Any] = every() if found is None else sorted(found.values(), key=lambda o: o.index)
         result = [o for o in pool if pred(o)]
     else:

@@ -8,9 +8,12 @@ from __future__ import annotations
 import base64
 import contextlib
 import gc
+import math
 import secrets
 import threading
 import uuid
+from collections import OrderedDict
+from operator import attrgetter
 from typing import Any, Iterator
 
 from . import copyjobs
@@ -38,6 +41,19 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
+# A session whose run ended this long ago is taken as settled (margin for the float sums of task slices).
+_SETTLE_MARGIN_S = 1.0
+_by_creation_key = attrgetter("creation_wall", "index")
+
+
+def _settle_m(s: JobSession) -> float:
+    """The monotonic time after which nothing of the session changes with time alone: it is visible and
+    has ended (model.JobSession.status; its task sessions end by then, protection.Protection.task_status)."""
+    natural = s.start_m + s.starting_s + s.duration_s
+    end = s.stop_m + s.stopping_s if s.stop_m is not None and s.stop_m < natural else natural
+    return max(s.visible_m, end) + _SETTLE_MARGIN_S
+
+
 class ActionError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -63,6 +79,9 @@ class SimState:
             self.counters = Counters()
             self.faults = FaultBook()
             self.epoch = 0
+            # The query service's answers (handlers/query.py), dropped by every mutation (mutated()).
+            self.version = 0
+            self.query_cache: OrderedDict[Any, tuple[float, list[Any]]] = OrderedDict()
             self._load_dynamic()
             # VMs, hierarchy roots, task sessions and restore points, derived from the jobs and sessions.
             from .protection import Protection
@@ -74,6 +93,10 @@ class SimState:
         self.sessions: dict[str, JobSession] = {}
         self.sessions_by_job: dict[str, list[JobSession]] = {}
         self.session_list: list[JobSession] = []
+        # Sessions that may still change with time (running, or not yet visible), by id.
+        self._unsettled: dict[str, JobSession] = {}
+        # Per session kind: (creation times, sessions) sorted by creation time then creation order.
+        self._by_creation: dict[str, tuple[list[float], list[JobSession]]] = {}
         for seed in sorted(self.dataset.seeds, key=lambda s: -s.age_s):
             self._add_session(seed.job, seed.id, now - seed.age_s, seed.duration_s, seed.outcome,
                               seed.failure_message, seed.is_retry)
@@ -107,6 +130,39 @@ class SimState:
             with _no_gc():
                 self._load_dynamic()
             self.protection.reset()
+            self.mutated()
+
+    # ------------------------------------------------- query-service caches
+    def mutated(self) -> None:
+        """Every change of what a query may answer (a session added or stopped, a reset, settings, job overrides,
+        and, as a safety net, every request other than GET: app.App) passes here: cached answers are dropped."""
+        self.version += 1
+        self.query_cache.clear()
+
+    def stable_until(self, now: float, dynamic: bool) -> float:
+        """The monotonic time until which, without a mutation, a query answered at `now` stays the same.
+        `dynamic`: the query reads values that change with time alone (State, Result, EndTime, restore points);
+        such an answer is kept only while no session is running or waiting to become visible. Otherwise only
+        visibility changes with time (model.JobSession.visible)."""
+        until = math.inf
+        for sid, s in list(self._unsettled.items()):
+            if _settle_m(s) <= now:
+                del self._unsettled[sid]
+                continue
+            if dynamic:
+                return now
+            if s.visible_m > now:
+                until = min(until, s.visible_m)
+        return until
+
+    def sessions_by_creation(self, kind: str) -> tuple[list[float], list[JobSession]]:
+        """The sessions of one kind sorted by creation time (then creation order), with their times, for a
+        bisect (CreationTime comparisons in the query service)."""
+        found = self._by_creation.get(kind)
+        if found is None:
+            ordered = sorted((s for s in self.session_list if s.kind == kind), key=_by_creation_key)
+            found = self._by_creation[kind] = ([s.creation_wall for s in ordered], ordered)
+        return found
 
     def configure(self, settings: dict[str, Any]) -> dict[str, Any]:
         settings = dict(settings)
@@ -117,6 +173,7 @@ class SimState:
         checked_jobs = {name: self._check_job_overrides(name, o) for name, o in jobs.items()}
         with self.lock:
             self.settings.update(checked)
+            self.mutated()
             if "immediate_copy_sync" in checked:
                 self.catalog.set_immediate_copy_sync(checked["immediate_copy_sync"])
             if "agent_job_uid_type" in checked:
@@ -140,6 +197,7 @@ class SimState:
         return {k: validate_job_override(k, v) for k, v in overrides.items()}
 
     def _apply_job_overrides(self, name: str, overrides: dict[str, Any]) -> None:
+        self.mutated()
         jobs = self.catalog.jobs_by_name[name]
         rerender = False
         for job in jobs:
@@ -245,6 +303,17 @@ class SimState:
         self.sessions[sid] = s
         self.sessions_by_job.setdefault(job.id, []).append(s)
         self.session_list.append(s)
+        if _settle_m(s) > self.clock.now():
+            # A new run always (its visible_m is set by the caller, later under the same lock).
+            self._unsettled[sid] = s
+        by_creation = self._by_creation.get(s.kind) if self._by_creation else None
+        if by_creation is not None:
+            if by_creation[0] and by_creation[0][-1] > s.creation_wall:
+                del self._by_creation[s.kind]
+            else:
+                by_creation[0].append(s.creation_wall)
+                by_creation[1].append(s)
+        self.mutated()
         return s
 
     def latest_session(self, job: Job) -> JobSession | None:
@@ -362,6 +431,7 @@ class SimState:
                 # post_agents_jobs_id_actiontogglescheduleenabled.md and the /nas/jobs page).
                 job.schedule_enabled = not job.schedule_enabled
                 self.catalog.changed([job])
+                self.mutated()
                 return self._new_task(ls, operation, True, "Ok", None, now)
             latest = self.latest_session(job)
             running = latest is not None and latest.status(now).running
@@ -417,6 +487,8 @@ class SimState:
         session.stopping_s = self.settings["session_stopping_s"]
         session.stop_result = self.settings["stop_result"]
         session.stop_message = self.settings["stop_failure_message"] if session.stop_result != "Success" else ""
+        self._unsettled[session.id] = session
+        self.mutated()
 
     def _refuse(self, ls: LogonSession, operation: str, mode: str, message: str, now: float) -> Task:
         # Guess (unknowns #5-#7): either an immediate 400 Error or a 202 Task that

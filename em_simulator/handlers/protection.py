@@ -205,13 +205,14 @@ def _task_fields(app: "App", now: float) -> Any:
     # get_query_backuptasksession.md, get_query_replicatasksession.md.
     return _fields(
         FieldSpec("UID", "uid", lambda t: t.uid, indexed=True),
-        FieldSpec("Name", "string", lambda t: prot.task_name(t, st(t))),
-        FieldSpec("CreationTime", "datetime", lambda t: wall(st(t).start_m)),
-        FieldSpec("EndTime", "datetime", lambda t: wall(st(t).end_m) if st(t).end_m is not None else None),
-        FieldSpec("State", "enum", lambda t: st(t).state, TASK_STATES),
-        FieldSpec("Result", "enum", lambda t: st(t).result, TASK_RESULTS),
-        FieldSpec("Reason", "string", lambda t: st(t).reason),
-        FieldSpec("TotalSize", "int", lambda t: st(t).total_size),
+        FieldSpec("Name", "string", lambda t: prot.task_name(t, st(t)), dynamic=True),
+        FieldSpec("CreationTime", "datetime", lambda t: wall(st(t).start_m), dynamic=True),
+        FieldSpec("EndTime", "datetime", lambda t: wall(st(t).end_m) if st(t).end_m is not None else None,
+                  dynamic=True),
+        FieldSpec("State", "enum", lambda t: st(t).state, TASK_STATES, dynamic=True),
+        FieldSpec("Result", "enum", lambda t: st(t).result, TASK_RESULTS, dynamic=True),
+        FieldSpec("Reason", "string", lambda t: st(t).reason, dynamic=True),
+        FieldSpec("TotalSize", "int", lambda t: st(t).total_size, dynamic=True),
         FieldSpec("JobSessionUid", "uid", lambda t: t.session.uid, indexed=True),
         FieldSpec("JobUid", "uid", lambda t: t.session.job.uid, indexed=True),
         FieldSpec("JobName", "string", lambda t: t.session.job.name, indexed=True),
@@ -251,7 +252,7 @@ def _task_source(kind: str) -> Callable[["App", Request, float], Source]:
         return Source(lambda: prot.all_tasks(kind, now), _task_fields(app, now), lookup,  # type: ignore[arg-type]
                       lambda page: xmlout.wrap("Refs", "".join(task_ref(app, t, now) for t in page)),
                       lambda page: xmlout.wrap("Entities", xmlout.wrap(
-                          plural, "".join(task_entity(app, t, now) for t in page))))
+                          plural, "".join(task_entity(app, t, now) for t in page))), cached=True)
     return make
 
 
@@ -286,7 +287,10 @@ def _point_source(app: "App", req: Request, now: float) -> Source:
     return Source(lambda: prot.all_points(now), _point_fields(app, now), lookup,  # type: ignore[arg-type]
                   lambda page: xmlout.wrap("Refs", "".join(point_ref(app, p, now) for p in page)),
                   lambda page: xmlout.wrap("Entities", xmlout.wrap(
-                      "VmRestorePoints", "".join(point_entity(app, p, now) for p in page))))
+                      "VmRestorePoints", "".join(point_entity(app, p, now) for p in page))),
+                  # A point is visible once its task session has ended (Protection.point_visible); its age
+                  # can be moved (Protection.point_age_s).
+                  cached=True, always_dynamic=True, cache_tag=tuple(sorted(prot.point_age_s.items())))
 
 
 def _root_source(app: "App", req: Request, now: float) -> Source:

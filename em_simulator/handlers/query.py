@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -11,11 +12,14 @@ from .. import xmlout
 from ..httpio import HttpError, Request, Response
 from ..model import (AGENT_BACKUP, AGENT_PLATFORMS, JOB_TYPES, KIND_AGENT, KIND_NAS, KIND_VM, KINDS, PLATFORMS,
                      SESSION_JOB_TYPES, SESSION_RESULTS, SESSION_STATES)
-from ..query import FieldSpec, Fields, FilterError, Lookup, field_spec, run_query
+from ..query import FieldSpec, Fields, FilterError, Lookup, RangeLookup, field_spec, is_dynamic, run_query
 from .common import access_denied, session_entity, session_ref, xml
 
 if TYPE_CHECKING:
     from ..app import App
+
+# Cached query answers kept at once (SimState.query_cache): a client pages through one or two queries at a time.
+QUERY_CACHE_SIZE = 16
 
 
 def _fields(*specs: FieldSpec, aliases: dict[str, str] | None = None) -> Fields:
@@ -115,10 +119,10 @@ def _session_fields(app: "App", now: float) -> Fields:
         FieldSpec("JobType", "enum", lambda s: s.job.job_type, SESSION_JOB_TYPES),
         FieldSpec("JobUid", "uid", lambda s: s.job.uid, indexed=True),
         FieldSpec("JobName", "string", lambda s: s.job.name, indexed=True),
-        FieldSpec("CreationTime", "datetime", lambda s: s.creation_wall),
-        FieldSpec("EndTime", "datetime", end),
-        FieldSpec("State", "enum", lambda s: s.status(now).state, SESSION_STATES),
-        FieldSpec("Result", "enum", lambda s: s.status(now).result, SESSION_RESULTS),
+        FieldSpec("CreationTime", "datetime", lambda s: s.creation_wall, ranged=True),
+        FieldSpec("EndTime", "datetime", end, dynamic=True),
+        FieldSpec("State", "enum", lambda s: s.status(now).state, SESSION_STATES, dynamic=True),
+        FieldSpec("Result", "enum", lambda s: s.status(now).result, SESSION_RESULTS, dynamic=True),
         FieldSpec("IsRetry", "bool", lambda s: s.is_retry),
         FieldSpec("BackupServerUid", "uid", lambda s: s.job.server.uid),
         FieldSpec("BackupServerName", "string", lambda s: s.job.server.name),
@@ -133,6 +137,12 @@ class Source:
     lookup: Lookup | None
     refs: Callable[[list[Any]], str]
     entities: Callable[[list[Any]], str]
+    # Answers are cached (SimState.query_cache) when the result depends only on the sessions, the settings and
+    # the time: the history types. `cache_tag` is whatever else the answer depends on.
+    cached: bool = False
+    always_dynamic: bool = False  # every answer reads values that change with time (restore points)
+    cache_tag: Any = None
+    range_lookup: RangeLookup | None = None
 
 
 def _job_source(kind: str) -> Callable[["App", Request, float], Source]:
@@ -184,11 +194,27 @@ def _session_source(kind: str) -> Callable[["App", Request, float], Source]:
                 found = [s for j in jobs for s in state.sessions_by_job.get(j.id, [])]
             return [s for s in found if s.kind == kind and s.visible(now)]
 
+        def range_lookup(spec: FieldSpec, op: str, wanted: Any) -> Iterable[Any] | None:
+            if spec.name != "CreationTime":
+                return None
+            times, ordered = state.sessions_by_creation(kind)
+            lo, hi = 0, len(times)
+            if op in (">=", "=="):
+                lo = bisect.bisect_left(times, wanted)
+            elif op == ">":
+                lo = bisect.bisect_right(times, wanted)
+            if op in ("<=", "=="):
+                hi = bisect.bisect_right(times, wanted)
+            elif op == "<":
+                hi = bisect.bisect_left(times, wanted)
+            return [s for s in ordered[lo:hi] if s.visible(now)]
+
         plural = "ReplicaJobSessions" if kind == "replica" else "BackupJobSessions"
         return Source(items, _session_fields(app, now), lookup,  # type: ignore[arg-type]
                       lambda page: xmlout.wrap("Refs", "".join(session_ref(app, s) for s in page)),
                       lambda page: xmlout.wrap("Entities", xmlout.wrap(
-                          plural, "".join(session_entity(app, s, now) for s in page))))
+                          plural, "".join(session_entity(app, s, now) for s in page))),
+                      cached=True, range_lookup=range_lookup)
     return make
 
 
@@ -258,6 +284,37 @@ def _positive_int(req: Request, name: str, default: int) -> int:
     return value
 
 
+def _answer(app: "App", req: Request, qtype: QueryType, source: Source, now: float, filter_src: str | None,
+            sort_param: str | None, sort_field: str | None) -> list[Any]:
+    """The filtered, sorted objects of a query. Deep history makes one answer cost seconds, and a client reads
+    it a page at a time, so a history type's answer is kept until a mutation (SimState.mutated) or until
+    time alone could change it (SimState.stable_until)."""
+    state = app.state
+    unquoted = state.settings["filter_datetime_form"] == "any"
+    assert req.logon is not None
+    key = (qtype.name, filter_src or "", sort_param, (sort_field or "").lower(), req.logon.role, unquoted,
+           source.cache_tag)
+    if source.cached:
+        hit = state.query_cache.get(key)
+        if hit is not None and now < hit[0]:
+            state.query_cache.move_to_end(key)
+            return hit[1]
+    try:
+        result = run_query(source.items, filter_src, source.fields, qtype.name, source.lookup,
+                           sort_field, descending=(sort_param == "sortDesc"), unquoted_datetimes=unquoted,
+                           range_lookup=source.range_lookup)
+    except FilterError as exc:
+        raise HttpError(400, f"Invalid filter: {exc}") from None
+    if source.cached:
+        dynamic = source.always_dynamic or is_dynamic(filter_src, source.fields, sort_field)
+        until = state.stable_until(now, dynamic)
+        if until > now:
+            state.query_cache[key] = (until, result)
+            while len(state.query_cache) > QUERY_CACHE_SIZE:
+                state.query_cache.popitem(last=False)
+    return result
+
+
 def query(app: "App", req: Request) -> Response:
     state = app.state
     q = req.query
@@ -293,12 +350,7 @@ def query(app: "App", req: Request) -> Response:
                 field_spec(source.fields, sort_field, qtype.name)
             except FilterError as exc:
                 raise HttpError(400, f"Invalid sort field: {exc}") from None
-        try:
-            result = run_query(source.items, filter_src, source.fields, qtype.name, source.lookup,
-                               sort_field, descending=(sort_param == "sortDesc"),
-                               unquoted_datetimes=state.settings["filter_datetime_form"] == "any")
-        except FilterError as exc:
-            raise HttpError(400, f"Invalid filter: {exc}") from None
+        result = _answer(app, req, qtype, source, now, filter_src, sort_param, sort_field)
         total = len(result)
         # Guess (unknown #13): an empty result reports PagesCount 0 (setting).
         pages = math.ceil(total / page_size) if total else state.settings["empty_query_pages_count"]
