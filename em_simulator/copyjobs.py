@@ -83,7 +83,9 @@ def add_parent_sessions(state: "SimState", now: float) -> None:
     for job in state.catalog.jobs:
         if job.job_type != IMMEDIATE_COPY:
             continue
-        s = state._add_session(job, guid("parent", state.epoch, job.id), now - state.settings["copy_parent_age_s"],
+        # Part of the dataset, like its history: the same id after every reset (a run a client starts gets a new
+        # one per reset instead), so that reads before and after a reset compare.
+        s = state._add_session(job, guid("parent", job.id), now - state.settings["copy_parent_age_s"],
                                _PARENT_DURATION_S, "Success", "", False)
         state.parent_sessions.append(s)
     show_parent_sessions(state, state.settings["copy_parent_session"])

@@ -19,6 +19,14 @@ description:
   - The Stop link of each running job is posted once (a job without one is stopped through its running session's Stop
     link). With O(wait=true) the module then follows all of them together until every session is V(Stopped), so
     stopping 20 jobs takes about as long as stopping one.
+  - 'An immediate backup copy job (JobType V(ImmediateBackupCopy), what VBR 12 and 13 create for every new backup copy
+    job) offers no Stop link, and its own session (JobType V(ImmediateBackupCopy), not one of its
+    V(ImmediateBackupCopyWorker) sessions) stays V(Working) at Progress 0 for as long as the job is enabled. That
+    session is its newest, so the job counts as running (M(seedops.veeam_em.veeam_em_job_info) shows it so too) and a
+    stop that selects it posts that session''s Stop link once and waits until it is V(Stopped). This is deliberate:
+    VBR refuses an upgrade while any job runs, backup copy jobs included. The copy job then copies nothing until it
+    is started again (M(seedops.veeam_em.veeam_em_job_start) syncs it); select by O(job_type) or O(name) to leave it
+    alone.'
   - When O(timeout) runs out, the task fails with C(changed=true), a message naming the jobs that have not stopped yet,
     and RV(stopped) as last seen.
 author:

@@ -95,6 +95,24 @@ def test_immediate_copy_job_syncs_into_a_worker_session_while_its_parent_stays_w
     assert sim.counters()["starts_by_job"] == {"Immediate Copy to DR": 2}
 
 
+def test_the_parent_session_keeps_its_id_across_resets_and_is_stopped_through_its_stop_link(sim):
+    """A reset puts the dataset back, the parent session with it: a read before and one after compare."""
+    sim.configure(task_running_s=0.1, session_stopping_s=0.1)
+    http, _resp = logon(sim)
+    query = (f'{sim.url}/api/query?type=BackupJobSession&format=Entities'
+             f'&filter=JobUid=="urn:veeam:Job:{sim.job_id("Immediate Copy to DR")}";State==Working')
+    before = [s.get("UID") for s in xml(http.get(query)).findall(".//e:BackupJobSession", N)]
+    assert len(before) == 1
+    parent = xml(http.get(query)).find(".//e:BackupJobSession", N)
+    task = xml(http.post(parent.find("e:Links/e:Link[@Rel='Stop']", N).get("Href")))
+    assert task.findtext("e:Operation", namespaces=N) == "StopJobSession"
+    assert wait_until(lambda: xml(http.get(parent.get("Href"))).findtext("e:State", namespaces=N) == "Stopped")
+    assert sim.counters()["actions"] == {"stopSession": 1}
+    sim.reset()
+    http, _resp = logon(sim)
+    assert [s.get("UID") for s in xml(http.get(query)).findall(".//e:BackupJobSession", N)] == before
+
+
 def test_classic_profile_has_no_sync_link_no_workers_and_finishing_sync_tasks(sim_factory):
     sim = sim_factory(profile="classic")
     http, resp = logon(sim)
