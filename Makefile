@@ -130,7 +130,7 @@ CAPTURE ?= tests/fixtures/captures
 # on every leg (CORES).
 TEST_STEPS := venv matrix integration-lag system conformance changelog-lint docs-lint docs lint build ee
 # The targets that wait, act or read sessions, under EM's collection lag (profile "lag", a collection every 5 s):
-# the action modules, session and job reads, and the example playbooks; about 7 minutes on 2 cores. The
+# the action modules, session and job reads, and the example playbooks; about 8 minutes on 2 cores. The
 # backup server, repository and restore point reads do not depend on collection and are left out.
 # veeam_em_job_stop is left out until its case "backup copy job" passes under lag: the start of Offsite Copy
 # (BackupCopy, Sync) with wait_for start does not see the new run within 30 s there (issue 12, open).
