@@ -144,7 +144,8 @@ class SimState:
         `dynamic`: the query reads values that change with time alone (State, Result, EndTime, restore points);
         such an answer is kept only while no session is running or waiting to become visible. Otherwise only
         visibility changes with time (model.JobSession.visible)."""
-        until = math.inf
+        # Under collection lag the answer is the state as of the last collection, so it can change at the next one.
+        until = self.next_collection(now) if self.settings["collection_interval_s"] > 0 else math.inf
         for sid, s in list(self._unsettled.items()):
             if _settle_m(s) <= now:
                 del self._unsettled[sid]

@@ -127,3 +127,16 @@ def test_task_sessions_filtered_on_their_result_see_a_new_failed_run(sim_factory
                         timeout=10))
     assert task.findtext("e:JobSessionUid", namespaces=N) == session_uid
     assert task.findtext("e:Result", namespaces=N) == "Failed"
+
+
+def test_under_collection_lag_a_new_run_is_in_the_identical_query_after_the_next_collection(sim_factory, em_logon):
+    # The lag profile shows the sessions as of EM's last collection (900 s, played 180 times faster: every 5 s); a
+    # cached answer must not outlive the collection that changes it (a sync under lag once waited forever here).
+    lagging = sim_factory(profile="lag")
+    http = em_logon(lagging)
+    params = dict(filter='JobName=="Offsite Copy"', sortDesc="CreationTime")
+    before = pages_agree(http, lagging, "BackupJobSession", **params)
+    resp = http.post(f"{lagging.url}/api/jobs/{lagging.job_id('Offsite Copy')}?action=sync", timeout=10)
+    assert resp.status_code == 202, resp.text[:300]
+    wait_for(lambda: len(uids(http, lagging, "BackupJobSession", **params)[0]) == len(before) + 1, timeout=12.0)
+    assert pages_agree(http, lagging, "BackupJobSession", **params)[1:] == before
