@@ -421,21 +421,29 @@ class SimState:
             return
         with self.lock:
             now = self.clock.now()
-            for sid, s in list(self._retry_watch.items()):
-                if s.status(now).running:
-                    continue
-                due = self._retry_due(s, now)
-                if due is not None and due > now:
-                    continue
-                del self._retry_watch[sid]
-                if due is None:
-                    continue
-                latest = self.latest_session(s.job)
-                if latest is not None and latest is not s and latest.status(now).running:
-                    continue  # Guess: a retry that comes due while the job runs is dropped.
-                self._run_by_vbr(s.job, due, s.job.duration_s, s.job.outcome, s.job.failure_message,
-                                 s.retry_number + 1)
-                self.counters.bump("automatic_retries")
+            # A retry that started in the past (no request came since it was due) may be due for its own retry.
+            while self._start_due_retries(now):
+                pass
+
+    def _start_due_retries(self, now: float) -> bool:
+        started = False
+        for sid, s in list(self._retry_watch.items()):
+            if s.status(now).running:
+                continue
+            due = self._retry_due(s, now)
+            if due is not None and due > now:
+                continue
+            del self._retry_watch[sid]
+            if due is None:
+                continue
+            latest = self.latest_session(s.job)
+            if latest is not None and latest is not s and latest.status(now).running:
+                continue  # Guess: a retry that comes due while the job runs is dropped.
+            self._run_by_vbr(s.job, due, s.job.duration_s, s.job.outcome, s.job.failure_message,
+                             s.retry_number + 1)
+            self.counters.bump("automatic_retries")
+            started = True
+        return started
 
     # ------------------------------------------------------------------ tasks
     def _new_task(self, ls: LogonSession, operation: str, success: bool, message: str,
