@@ -41,7 +41,7 @@ description:
   - 'Job already running: no start request is sent, C(changed=false) and RV(session) is that run; with
     O(wait_for=completion) the module waits for that run to end and reports its result.'
   - 'Automatic retries: Veeam Backup & Replication retries a failed scheduled run by itself, as the job''s retry
-    options say (RetrySpecified, RetryTimes, RetryTimeout), each retry a new session with RV(session.is_retry=true);
+    options say (RetrySpecified, RetryTimes, RetryTimeout), each retry a new session with C(is_retry=true);
     it does not retry a run started manually, and a start through Enterprise Manager counts as manual. When the run
     that the module followed ends V(Failed), RV(retry) says whether VBR will retry it: never a run this task
     started; a run it joined as already running if the job''s retry options are on and retries are left (Enterprise
@@ -255,7 +255,7 @@ retry:
         - V(false) for a run that this task started (a manual start, which VBR never retries), when the job's retries
           are off, and for a run that was its last retry.
         - V(true) for a run that this task joined as already running while the job's retries are on and retries are
-          left; VBR then starts a new session with RV(session.is_retry=true) after RV(retry.timeout_minutes) (unless
+          left; VBR then starts a new session with C(is_retry=true) after RV(retry.timeout_minutes) (unless
           someone had started the run by hand, which Enterprise Manager does not show).
         - V(null) when that cannot be known (no retry options; a joined retry whose earlier retries could not be read).
       type: bool

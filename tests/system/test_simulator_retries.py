@@ -27,8 +27,8 @@ def http(sim):
 
 def sessions(sim, http, job="Quick Backup"):
     """The job's sessions, newest first: (id, State, Result, IsRetry)."""
-    resp = http.get(f"{sim.url}/api/query", params={"type": "BackupJobSession", "format": "Entities",
-                                                   "filter": f'JobName=="{job}"', "sortDesc": "CreationTime"})
+    params = {"type": "BackupJobSession", "format": "Entities", "filter": f'JobName=="{job}"', "sortDesc": "CreationTime"}
+    resp = http.get(f"{sim.url}/api/query", params=params)
     root = em_http.xml(resp)
     return [(s.get("UID").rsplit(":", 1)[1], s.findtext("e:State", namespaces=N), s.findtext("e:Result", namespaces=N),
              s.findtext("e:IsRetry", namespaces=N)) for s in root.iter("{%s}BackupJobSession" % N["e"])]

@@ -149,6 +149,7 @@ SCHEDULE_OPTIONS = (
     "</Standart></JobScheduleOptions>"
 )
 
+
 def schedule_options(retry_times=3, retry_timeout=10, retry_specified=True):
     """SCHEDULE_OPTIONS with other RetryOptions values (jobs_id.md: RetryTimes, RetryTimeout, RetrySpecified)."""
     return SCHEDULE_OPTIONS.replace(
