@@ -28,6 +28,7 @@ class App:
         self.control_api = control_router()
 
     def handle(self, req: Request) -> Response:
+        self.state.run_schedule()
         try:
             return self._handle(req)
         finally:
@@ -59,6 +60,7 @@ class App:
             return error(self, req, 500, f"Internal error: {exc}")
 
     def control(self, req: Request) -> Response:
+        self.state.run_schedule()
         try:
             return self._control(req)
         finally:

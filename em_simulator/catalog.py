@@ -62,7 +62,8 @@ class Catalog:
             job.next_run_wall = _next_run(job, now_wall)
             job.defaults = {"duration_s": job.duration_s, "outcome": job.outcome,
                             "failure_message": job.failure_message, "related_link": job.related_link,
-                            "schedule_enabled": job.schedule_enabled}
+                            "schedule_enabled": job.schedule_enabled, "retry_specified": job.retry_specified,
+                            "retry_times": job.retry_times, "retry_timeout": job.retry_timeout}
             self.kinds[job.kind].add(job)
             self.jobs_by_id[job.id] = job
             self.jobs_by_name.setdefault(job.name, []).append(job)

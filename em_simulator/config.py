@@ -117,6 +117,15 @@ TUNABLE_DEFAULTS: dict[str, Any] = {
     # from the simulator's start (time_scale lets the 15 minutes pass in seconds in tests).
     "collection_interval_s": 0.0,
     "time_scale": 1.0,
+    # VBR user guide, "Job Retry": VBR retries a scheduled run that failed, by the job's RetryOptions
+    # (jobs_id.md: RetrySpecified, RetryTimes, RetryTimeout), each retry a new session with IsRetry true
+    # (get_query_backupjobsession.md); it does not retry a run that was started or stopped manually, and a start
+    # through EM (start, retry, sync) counts as manual. Guess: the retry starts RetryTimeout minutes after the failed
+    # run ended, scaled by time_scale (RetryTimeout 10 passes in 1 s at time_scale 600), with the job's
+    # duration_s and outcome; at most RetryTimes retries follow one scheduled run; a retry that comes due while the
+    # job runs is dropped; the dataset's history is as written (only scheduled runs that end after the start or
+    # reset are retried). Scheduled runs are the dataset's sessions and those of POST /_sim/scheduled-run.
+    "scheduled_retry": True,
     # Guess (unknown #14): default page size and its cap for the query service.
     "query_default_page_size": 100,
     "query_max_page_size": 100,
@@ -234,7 +243,8 @@ def validate_setting(key: str, value: Any) -> Any:
 
 
 # Per-job settings that set_job() and POST /_sim/config {"jobs": ...} may change.
-JOB_OVERRIDE_KEYS = ("duration_s", "outcome", "failure_message", "related_link", "schedule_enabled")
+JOB_OVERRIDE_KEYS = ("duration_s", "outcome", "failure_message", "related_link", "schedule_enabled",
+                     "retry_specified", "retry_times", "retry_timeout")
 OUTCOMES = ("Success", "Warning", "Failed")
 
 
@@ -252,7 +262,11 @@ def validate_job_override(key: str, value: Any) -> Any:
         if not isinstance(value, str):
             raise ValueError("failure_message must be a string")
         return value
-    if key in ("related_link", "schedule_enabled"):
+    if key in ("retry_times", "retry_timeout"):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{key} must be a non-negative integer")
+        return value
+    if key in ("related_link", "schedule_enabled", "retry_specified"):
         if not isinstance(value, bool):
             raise ValueError(f"{key} must be true or false")
         return value

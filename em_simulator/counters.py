@@ -71,4 +71,8 @@ class Counters:
                 "quick_backups_by_vm": dict(self._quick_backups),
                 # Requests to the EM API that carried a Cookie header (http_authentication.md: EM prefers it).
                 "requests_with_cookie": self._simple["requests_with_cookie"],
+                # Runs that VBR started by itself: POST /_sim/scheduled-run, and its automatic retries of a
+                # scheduled run that failed (setting scheduled_retry). Neither is in starts_by_job.
+                "scheduled_runs": self._simple["scheduled_runs"],
+                "automatic_retries": self._simple["automatic_retries"],
             }

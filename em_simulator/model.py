@@ -142,6 +142,13 @@ class Job:
     outcome: str = "Success"
     failure_message: str = ""
     related_link: bool = True
+    # RetryOptions of JobScheduleOptions (jobs_id.md, agents_jobs_id.md, nas_jobs_id.md samples: 3 retries,
+    # RetryTimeout 10, RetrySpecified true). jobscheduleoptions.md gives no unit for RetryTimeout; the VBR
+    # console's "Wait before each retry attempt for: N minutes" says minutes (Guess). ImmediateBackupCopy
+    # jobs have no RetryOptions (get_jobs_id.md examples 2 and 3: ImmediateCopyMode only).
+    retry_specified: bool = True
+    retry_times: int = 3
+    retry_timeout: int = 10
     # File share jobs: the backup repository their StorageOptions name (nas_jobs_id.md).
     repository: Repository | None = None
     # The type in the UID (urn:veeam:<uid_type>:<guid>); the catalog sets it from the kind
@@ -192,6 +199,10 @@ class JobSession:
     outcome: str
     failure_message: str
     is_retry: bool = False
+    # VBR's scheduler (or VBR's own automatic retry) started this run, not a client through EM: only such
+    # runs get automatic retries (VBR user guide, "Job Retry"). retry_number: which automatic retry it is.
+    scheduled: bool = False
+    retry_number: int = 0
     stop_m: float | None = None
     stopping_s: float = 0.0
     stop_result: str = "Failed"

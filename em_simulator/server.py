@@ -314,6 +314,11 @@ class Simulator:
     def set_job(self, name: str, **overrides: Any) -> None:
         self._st().set_job(name, overrides)
 
+    def scheduled_run(self, name: str, server: str | None = None, kind: str | None = None,
+                      **overrides: Any) -> str:
+        """The job's schedule starts a run now (VBR may retry it, setting scheduled_retry); its session id."""
+        return self._st().scheduled_run(name, server, kind, overrides).id
+
     def expire_sessions(self) -> int:
         return self._st().expire_all()
 

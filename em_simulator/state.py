@@ -97,9 +97,15 @@ class SimState:
         self._unsettled: dict[str, JobSession] = {}
         # Per session kind: (creation times, sessions) sorted by creation time then creation order.
         self._by_creation: dict[str, tuple[list[float], list[JobSession]]] = {}
+        # Scheduled runs that may still fail, for VBR's automatic retries (setting scheduled_retry), by id.
+        self._retry_watch: dict[str, JobSession] = {}
         for seed in sorted(self.dataset.seeds, key=lambda s: -s.age_s):
-            self._add_session(seed.job, seed.id, now - seed.age_s, seed.duration_s, seed.outcome,
-                              seed.failure_message, seed.is_retry)
+            seeded = self._add_session(seed.job, seed.id, now - seed.age_s, seed.duration_s, seed.outcome,
+                                       seed.failure_message, seed.is_retry)
+            # The dataset's runs are its jobs' scheduled runs; only those still running can fail from now on.
+            seeded.scheduled = True
+            if seeded.id in self._unsettled:
+                self._retry_watch[seeded.id] = seeded
         # Collection lag (setting collection_interval_s) counts its collections from here.
         self.loaded_m = now
         # The hidden jobs of immediate copy workers (copyjobs.py), by GUID and by casefolded name.
@@ -204,7 +210,8 @@ class SimState:
         for job in jobs:
             for key, value in overrides.items():
                 assert key in JOB_OVERRIDE_KEYS
-                if key == "schedule_enabled" and job.schedule_enabled != value:
+                if key in ("schedule_enabled", "retry_specified", "retry_times", "retry_timeout") \
+                        and getattr(job, key) != value:
                     rerender = True
                 setattr(job, key, value)
         if rerender:
@@ -357,6 +364,87 @@ class SimState:
         if count:
             self.counters.start(job.name, job.kind)
         return s
+
+    # ------------------------------------------------------------- the schedule
+    def scheduled_run(self, name: str, server: str | None = None, kind: str | None = None,
+                      overrides: dict[str, Any] | None = None) -> JobSession:
+        """A run that the job's schedule starts now (POST /_sim/scheduled-run): not through EM, so VBR may
+        retry it (setting scheduled_retry). ``overrides``: duration_s, outcome, failure_message of this run only."""
+        checked = {k: validate_job_override(k, v) for k, v in (overrides or {}).items()}
+        unknown = set(checked) - {"duration_s", "outcome", "failure_message"}
+        if unknown:
+            raise ValueError(f"a scheduled run takes duration_s, outcome and failure_message, not {', '.join(sorted(unknown))}")
+        with self.lock:
+            jobs = [j for j in self.catalog.jobs_by_name.get(name, [])
+                    if (server is None or j.server.name == server) and (kind is None or j.kind == kind)]
+            if len(jobs) != 1:
+                raise KeyError(f"{len(jobs)} jobs named {name!r}; give server or kind" if jobs
+                               else f"no job named {name!r}")
+            job = jobs[0]
+            now = self.clock.now()
+            latest = self.latest_session(job)
+            if latest is not None and latest.status(now).running:
+                raise ValueError(f"job {name!r} is running; its schedule would not start it again")
+            outcome = checked.get("outcome", job.outcome)
+            message = checked.get("failure_message", job.failure_message if outcome == job.outcome else "")
+            s = self._run_by_vbr(job, now, checked.get("duration_s", job.duration_s), outcome, message, 0)
+            self.counters.bump("scheduled_runs")
+            return s
+
+    def _run_by_vbr(self, job: Job, start_m: float, duration_s: float, outcome: str, message: str,
+                    retry_number: int) -> JobSession:
+        self._run_seq += 1
+        sid = guid("scheduled", self.epoch, job.id, self._run_seq)
+        if outcome != "Success" and not message:
+            message = "Error: simulated failure" if outcome == "Failed" else "Warning: simulated warning"
+        s = self._add_session(job, sid, start_m, duration_s, outcome, message, retry_number > 0)
+        s.scheduled = True
+        s.retry_number = retry_number
+        s.visible_m = start_m + self.settings["session_visible_after_s"]
+        self._retry_watch[s.id] = s
+        return s
+
+    def _retry_due(self, s: JobSession, now: float) -> float | None:
+        """When VBR retries the scheduled run ``s`` (monotonic time), or None when it never does."""
+        status = s.status(now)
+        job = s.job
+        if (not self.settings["scheduled_retry"] or status.result != "Failed" or status.end_m is None
+                # VBR user guide, "Job Retry": a run stopped manually is not retried.
+                or s.stop_m is not None
+                or job.job_type == IMMEDIATE_COPY or not job.retry_specified or s.retry_number >= job.retry_times):
+            return None
+        return status.end_m + job.retry_timeout * 60.0 / self.settings["time_scale"]
+
+    def run_schedule(self) -> None:
+        """Start the automatic retries that have come due (setting scheduled_retry). Called before every
+        request, so that each retry exists, at its own start time, before anything can read the sessions."""
+        if not self._retry_watch:
+            return
+        with self.lock:
+            now = self.clock.now()
+            # A retry that started in the past (no request came since it was due) may be due for its own retry.
+            while self._start_due_retries(now):
+                pass
+
+    def _start_due_retries(self, now: float) -> bool:
+        started = False
+        for sid, s in list(self._retry_watch.items()):
+            if s.status(now).running:
+                continue
+            due = self._retry_due(s, now)
+            if due is not None and due > now:
+                continue
+            del self._retry_watch[sid]
+            if due is None:
+                continue
+            latest = self.latest_session(s.job)
+            if latest is not None and latest is not s and latest.status(now).running:
+                continue  # Guess: a retry that comes due while the job runs is dropped.
+            self._run_by_vbr(s.job, due, s.job.duration_s, s.job.outcome, s.job.failure_message,
+                             s.retry_number + 1)
+            self.counters.bump("automatic_retries")
+            started = True
+        return started
 
     # ------------------------------------------------------------------ tasks
     def _new_task(self, ls: LogonSession, operation: str, success: bool, message: str,

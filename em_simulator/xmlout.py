@@ -325,12 +325,14 @@ def _sched_time(hhmm: str, offset_h: int) -> str:
 
 
 def schedule_options(job: Job) -> str:
-    return _schedule_options(job.job_type, job.rich, job.schedule_enabled, job.daily_time, job.utc_offset_h)
+    return _schedule_options(job.job_type, job.rich, job.schedule_enabled, job.daily_time, job.utc_offset_h,
+                             job.retry_specified, job.retry_times, job.retry_timeout)
 
 
 @functools.lru_cache(maxsize=4096)
 def _schedule_options(job_type: str, rich: bool, schedule_enabled: bool, daily_time: str | None,
-                      utc_offset_h: int) -> str:
+                      utc_offset_h: int, retry_specified: bool = True, retry_times: int = 3,
+                      retry_timeout: int = 10) -> str:
     """JobScheduleOptions in the VBR 12+ shape with the "Standart" (sic) wrapper
     (em_api.md §4, jobs_id.md sample); ImmediateBackupCopy uses ImmediateCopyMode."""
     if job_type == IMMEDIATE_COPY:
@@ -343,8 +345,9 @@ def _schedule_options(job_type: str, rich: bool, schedule_enabled: bool, daily_t
     days = "".join(f"<Days>{d}</Days>" for d in _DAYS)
     daily = (f'<OptionsDaily Enabled="{bool_text(daily_time is not None)}"><Kind>Everyday</Kind>'
              f"{days}<Time>{time_}</Time>{offset}</OptionsDaily>")
-    head = ("<RetryOptions><RetryTimes>3</RetryTimes><RetryTimeout>10</RetryTimeout>"
-            "<RetrySpecified>true</RetrySpecified></RetryOptions>"
+    # jobs_id.md: RetryOptions, its elements in the sample's order (RetryTimes, RetryTimeout, RetrySpecified).
+    head = (f"<RetryOptions><RetryTimes>{retry_times}</RetryTimes><RetryTimeout>{retry_timeout}</RetryTimeout>"
+            f"<RetrySpecified>{bool_text(retry_specified)}</RetrySpecified></RetryOptions>"
             "<WaitForBackupCompletion>true</WaitForBackupCompletion>"
             "<BackupCompetitionWaitingPeriodMin>180</BackupCompetitionWaitingPeriodMin>")
     if not rich:

@@ -93,4 +93,5 @@ def control_router() -> Router:
     r.add("POST", "/_sim/config", control.set_config, auth=False)
     r.add("POST", "/_sim/expire-sessions", control.expire_sessions, auth=False)
     r.add("GET", "/_sim/tokens", control.issued_tokens, auth=False)
+    r.add("POST", "/_sim/scheduled-run", control.scheduled_run, auth=False)
     return r

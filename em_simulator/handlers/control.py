@@ -86,3 +86,18 @@ def issued_tokens(app: "App", req: Request) -> Response:
 
 def expire_sessions(app: "App", req: Request) -> Response:
     return as_json({"expired": app.state.expire_all()})
+
+
+def scheduled_run(app: "App", req: Request) -> Response:
+    """The job's schedule starts a run now (not a start through EM): {"job": name, "server": ..., "kind": ...,
+    "duration_s": ..., "outcome": ..., "failure_message": ...}; VBR may retry it (setting scheduled_retry)."""
+    data = _object(req)
+    name = data.pop("job", None)
+    if not isinstance(name, str) or not name:
+        raise HttpError(400, "'job' must name a job")
+    server, kind = data.pop("server", None), data.pop("kind", None)
+    try:
+        session = app.state.scheduled_run(name, server, kind, data)
+    except (ValueError, KeyError) as exc:
+        raise HttpError(400, str(exc.args[0]) if exc.args else str(exc)) from None
+    return as_json({"session_id": session.id, "name": session.name}, 201)

@@ -15,8 +15,10 @@ that run. The subclasses (``_job_start``, ``_job_retry``) hold their own rules a
 from __future__ import annotations
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils._action import ActionRun, sentence
+from ansible_collections.seedops.veeam_em.plugins.module_utils._auto_retry import joined_run, manual_run
 from ansible_collections.seedops.veeam_em.plugins.module_utils._errors import (
     VeeamEmError,
+    VeeamEmJobFailedError,
     VeeamEmTaskFailedError,
     VeeamEmTaskLostError,
     is_transient,
@@ -45,11 +47,13 @@ class JobRun(object):
     ``action_link(job)`` (the link to post, or raise a VeeamEmInputError naming the offered actions).
     ``follows_workers``: an immediate backup copy job's runs are its worker sessions (``_job_sessions.WorkerRuns``;
     ``before`` is then a list of them). ``evidence_key``: the result key that says what confirmed the action.
+    ``reports_retry``: a run that ends Failed fills the ``retry`` key (``_auto_retry``: will VBR retry it by itself).
     """
 
     noun = gerund = done = None
     follows_workers = False
     evidence_key = None
+    reports_retry = False
 
     def __init__(self, em, selector, wait, started, check_mode=False, warn=None):
         self.em = em
@@ -76,7 +80,21 @@ class JobRun(object):
         keys = dict.fromkeys([cls.evidence_key] if cls.evidence_key else [])
         if cls.follows_workers:
             keys["worker_sessions"] = None
+        if cls.reports_retry:
+            keys["retry"] = None
         return keys
+
+    def _follow(self, run, job, joined, follow):
+        """``follow()`` follows a run to its end. When it ended Failed, an action that ``reports_retry`` says
+        whether VBR will retry it: never a run this task started (a manual start), maybe one it ``joined``."""
+        try:
+            return follow()
+        except VeeamEmJobFailedError as error:
+            if not self.reports_retry:
+                raise
+            retry, note = joined_run(self.em, job, run.outcome.session) if joined else manual_run(job)
+            run.update_extra(retry=retry)
+            raise VeeamEmJobFailedError("%s %s" % (sentence(error), note), result=error.result)
 
     def _confirmed(self, run, evidence):
         if self.evidence_key:
@@ -137,9 +155,10 @@ class JobRun(object):
         what = "Job %r ran" % job.name
         if isinstance(self.runs, WorkerRuns):
             # The worker sessions are found by name, never through the task (the sync task has no Related link).
-            return run.finish_runs(self.runs, before, new or run.find_new_runs(self.runs, before), what)
+            return self._follow(run, job, False, lambda: run.finish_runs(
+                self.runs, before, new or run.find_new_runs(self.runs, before), what))
         href = new[0].href if new else run.session_href(task, job, before)
-        return run.finish_run(href, what)
+        return self._follow(run, job, False, lambda: run.finish_run(href, what))
 
     def _not_waiting(self, run, job, task, before):
         # One look at the task: when EM has already finished it, its Result says whether the start was refused
@@ -178,7 +197,7 @@ class JobRun(object):
         what = "Job %r is already running (session %s, state %s)%s; it was not %s again" % (
             job.name, session.name, session.state, note, self.done)
         if self.wait.for_completion and not self.check_mode:
-            return run.finish_run(session.href, what + "; that run")
+            return self._follow(run, job, True, lambda: run.finish_run(session.href, what + "; that run"))
         return run.done(what + ".")
 
     def _known_by_session(self, run, job, before, sessions, note):

@@ -96,6 +96,13 @@ def latest_session(em, job):
     return JobSession(found[0]) if found else None
 
 
+def newest_sessions(em, job, limit):
+    """The job's ``limit`` newest sessions, newest first (one request of one page)."""
+    session_type = session_type_for(job.job_type)
+    return [JobSession(element) for element in query(em, session_type, session_type, filter_any("JobUid", [job.uid]),
+                                                     sort_desc="CreationTime", limit=limit)]
+
+
 def latest_sessions(em, jobs):
     """{job uid: newest JobSession} for many jobs, in bulk (jobs that never ran are absent).
 

@@ -9,6 +9,7 @@ Internal to the seedops.veeam_em collection: not a public API, may change withou
 A job that is already running is not started again (em_api.md section 6); otherwise its Start (or, for a
 backup copy job, Sync) link is posted once. An immediate backup copy job runs as worker sessions
 (``_job_sessions.WorkerRuns``): it is running while one of them runs, whatever its own perpetual session says.
+A run that ends Failed says whether VBR retries it by itself (``_auto_retry``): never one this module started.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class JobStart(JobRun):
     noun, gerund, done = "start", "Starting", "started"
     follows_workers = True
     evidence_key = "confirmed_by"
+    reports_retry = True
 
     def precheck(self, run, job, before):
         running = self.runs.running(before)

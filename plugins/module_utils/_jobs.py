@@ -67,6 +67,7 @@ class Job(Resource):
     def __init__(self, element, details=False, keep_links=True, kind=VM):
         super(Job, self).__init__(element, job_to_dict(element, details, kind), keep_links)
         self.kind = kind
+        self.retry_options = retry_options(element)
 
     @property
     def job_type(self):
@@ -75,6 +76,26 @@ class Job(Resource):
     def start_link(self):
         """The link that starts the job: Start, or Sync for backup copy jobs (em_api.md section 6)."""
         return self.action_link("Start", "Sync")
+
+
+def retry_options(element):
+    """The job's automatic retry settings: {specified, times, timeout_minutes}, or None when the entity has no
+    RetryOptions (an immediate backup copy job's ImmediateCopyMode, get_jobs_id.md examples 2 and 3).
+
+    jobs_id.md: JobScheduleOptions > Standart (sic, VBR 12+) > RetryOptions with RetryTimes, RetryTimeout and
+    RetrySpecified; older EMs write RetryOptions right under JobScheduleOptions, so it is looked for anywhere below.
+    jobscheduleoptions.md gives RetryTimeout no unit; the VBR console sets it in minutes.
+    """
+    options = _xml.child(element, "JobScheduleOptions")
+    found = _xml.descendants(options, ("RetryOptions",)) if options is not None else []
+    if not found:
+        return None
+    retry = found[0]
+    return {
+        "specified": _xml.to_bool(_xml.child_text(retry, "RetrySpecified")),
+        "times": _xml.to_int(_xml.child_text(retry, "RetryTimes")),
+        "timeout_minutes": _xml.to_int(_xml.child_text(retry, "RetryTimeout")),
+    }
 
 
 def job_to_dict(element, details=False, kind=VM):

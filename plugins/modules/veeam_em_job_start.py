@@ -40,6 +40,13 @@ description:
     result of them in RV(session), all of them in RV(worker_sessions).'
   - 'Job already running: no start request is sent, C(changed=false) and RV(session) is that run; with
     O(wait_for=completion) the module waits for that run to end and reports its result.'
+  - 'Automatic retries: Veeam Backup & Replication retries a failed scheduled run by itself, as the job''s retry
+    options say (RetrySpecified, RetryTimes, RetryTimeout), each retry a new session with C(is_retry=true);
+    it does not retry a run started manually, and a start through Enterprise Manager counts as manual. When the run
+    that the module followed ends V(Failed), RV(retry) says whether VBR will retry it: never a run this task
+    started; a run it joined as already running if the job''s retry options are on and retries are left (Enterprise
+    Manager does not say who started a run: a run started by hand in the console is not retried either). The module
+    does not wait for retries itself; the user guide shows a recipe with M(seedops.veeam_em.veeam_em_session_info).'
   - 'When O(timeout) runs out the task fails with C(changed=true) if the start was sent, a message that says
     "Timed out after N s" and what it was waiting for, and the last RV(task) and RV(session) seen, so that a later
     task can keep tracking them.'
@@ -125,6 +132,34 @@ EXAMPLES = r"""
     name: DB Backup
   check_mode: true
   register: would
+
+- name: Join tonight's scheduled run of DB Backup (it is already running) and report its end
+  seedops.veeam_em.veeam_em_job_start:
+    url: https://em01.example.com:9398
+    username: CORP\backupadmin
+    password: "{{ vault_em_password }}"
+    name: DB Backup
+    wait_for: completion
+    timeout: 7200
+    poll_interval: 60
+  register: nightly
+  ignore_errors: true
+
+- name: If it failed and VBR will retry it, wait out the retries (newest session of the job, until one ends well)
+  seedops.veeam_em.veeam_em_session_info:
+    url: https://em01.example.com:9398
+    username: CORP\backupadmin
+    password: "{{ vault_em_password }}"
+    job_id: "{{ nightly.job.id }}"
+    since: "{{ nightly.session.creation_time }}"
+    limit: "{{ nightly.retry.times + 1 }}"
+  register: runs
+  until: >-
+    runs.sessions[0].state == 'Stopped' and (runs.sessions[0].result != 'Failed'
+    or (runs.sessions | selectattr('is_retry') | list | length) >= nightly.retry.times)
+  retries: "{{ nightly.retry.times * (nightly.retry.timeout_minutes + 90) }}"
+  delay: 60
+  when: nightly is failed and nightly.retry.will_retry | default(false)
 """
 
 RETURN = r"""
@@ -194,6 +229,41 @@ worker_sessions:
   returned: always
   type: list
   elements: dict
+retry:
+  description:
+    - Whether Veeam Backup & Replication will retry the followed run by itself, when that run ended V(Failed).
+      V(null) in every other case (the run succeeded, warned, is still running, was not waited for, or the wait timed
+      out).
+    - RV(retry.specified), RV(retry.times) and RV(retry.timeout_minutes) are the job's retry options
+      (JobScheduleOptions RetryOptions in the job entity, its RetrySpecified, RetryTimes, RetryTimeout), V(null) when the
+      entity holds none (an immediate backup copy job's schedule has no retry options).
+  returned: always
+  type: dict
+  contains:
+    specified:
+      description: RetrySpecified, whether the job's automatic retries are on.
+      type: bool
+    times:
+      description: RetryTimes, how many times VBR retries a failed scheduled run.
+      type: int
+    timeout_minutes:
+      description: RetryTimeout, the minutes VBR waits after a failure before it retries (the documentation gives no
+        unit; the VBR console sets it in minutes).
+      type: int
+    will_retry:
+      description:
+        - V(false) for a run that this task started (a manual start, which VBR never retries), when the job's retries
+          are off, and for a run that was its last retry.
+        - V(true) for a run that this task joined as already running while the job's retries are on and retries are
+          left; VBR then starts a new session with C(is_retry=true) after RV(retry.timeout_minutes) (unless
+          someone had started the run by hand, which Enterprise Manager does not show).
+        - V(null) when that cannot be known (no retry options; a joined retry whose earlier retries could not be read).
+      type: bool
+  sample:
+    specified: true
+    times: 3
+    timeout_minutes: 10
+    will_retry: true
 elapsed:
   description: Seconds the module spent, from its start to its answer.
   returned: always

@@ -104,8 +104,9 @@ def job_href(guid=JOB_GUID):
 
 def job(name="DB Backup", guid=JOB_GUID, job_type="Backup", server=SERVER_NAME, server_guid=SERVER_GUID,
         actions=None, platform="HyperV", description="Backup of MS SQL Server DB", schedule_configured=True,
-        schedule_enabled=True, next_run="2020-02-01T17:00:00Z", details=True, ns=False):
-    """A Job entity (VBR 12+ shape). ``actions``: the action links; by default what EM gives the job type."""
+        schedule_enabled=True, next_run="2020-02-01T17:00:00Z", details=True, ns=False, schedule=None):
+    """A Job entity (VBR 12+ shape). ``actions``: the action links; by default what EM gives the job type.
+    ``schedule``: JobScheduleOptions in place of SCHEDULE_OPTIONS (jobs_id.md's, retries on: 3 times, 10 minutes)."""
     if actions is None:
         actions = ("Sync",) if job_type in ("BackupCopy", "ImmediateBackupCopy") else ("Start", "Stop", "Retry")
     ref = job_href(guid)
@@ -129,7 +130,7 @@ def job(name="DB Backup", guid=JOB_GUID, job_type="Backup", server=SERVER_NAME, 
     if next_run is not None:
         body.append("<NextRun>%s</NextRun>" % next_run)
     if details:
-        body.append(SCHEDULE_OPTIONS)
+        body.append(SCHEDULE_OPTIONS if schedule is None else schedule)
         body.append(JOB_INFO)
     attributes = _attrs(Type="Job", Href=ref + "?format=Entity", Name=name, UID="urn:veeam:Job:" + guid)
     return "<Job%s%s>%s%s</Job>" % (NS if ns else "", attributes, links(*items), "".join(body))
@@ -147,6 +148,15 @@ SCHEDULE_OPTIONS = (
     '<OptionsDaisyChaining Enabled="false"><PreviousJobUid /></OptionsDaisyChaining>'
     "</Standart></JobScheduleOptions>"
 )
+
+
+def schedule_options(retry_times=3, retry_timeout=10, retry_specified=True):
+    """SCHEDULE_OPTIONS with other RetryOptions values (jobs_id.md: RetryTimes, RetryTimeout, RetrySpecified)."""
+    return SCHEDULE_OPTIONS.replace(
+        "<RetryTimes>3</RetryTimes><RetryTimeout>10</RetryTimeout><RetrySpecified>true</RetrySpecified>",
+        "<RetryTimes>%d</RetryTimes><RetryTimeout>%d</RetryTimeout><RetrySpecified>%s</RetrySpecified>"
+        % (retry_times, retry_timeout, _bool(retry_specified)))
+
 
 JOB_INFO = (
     "<JobInfo><BackupJobInfo><Includes>"

@@ -486,3 +486,17 @@ def test_task(name):
 
 def test_the_docs_show_a_task_in_every_state_the_client_knows():
     assert sorted(set(data["state"] for data in TASK_DICTS.values())) == ["Finished", "OperationFinished", "Running"]
+
+
+@pytest.mark.parametrize("name, expected", [
+    # jobs_id.md, agents_jobs_id.md, nas_jobs_id.md: JobScheduleOptions > Standart > RetryOptions.
+    ("jobs_id__2", {"specified": True, "times": 3, "timeout_minutes": 10}),
+    ("agents_jobs_id__2", {"specified": True, "times": 3, "timeout_minutes": 10}),
+    ("nas_jobs_id__2", {"specified": True, "times": 3, "timeout_minutes": 10}),
+    # scenario_starting_a_job.md: RetryOptions right under JobScheduleOptions (no Standart wrapper).
+    ("scenario_starting_a_job__5", {"specified": True, "times": 3, "timeout_minutes": 10}),
+    # get_jobs_id.md examples 2 and 3: an immediate backup copy job's ImmediateCopyMode has no retry options.
+    ("get_jobs_id__2", None),
+])
+def test_job_retry_options_the_automatic_retry_report_reads(name, expected):
+    assert Job(parse(name), kind=KINDS.get(name, VM)).retry_options == expected

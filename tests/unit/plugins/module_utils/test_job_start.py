@@ -32,6 +32,8 @@ NEW_NAME = "DB Backup@2026-11-29 20:00:24.003406"
 START_URL = em_xml.job_href() + "?action=start"
 SYNC_URL = em_xml.job_href() + "?action=sync"
 TRIGGERED = 'Job "DB Backup" triggered to start.'
+MANUAL = ("Veeam Backup & Replication does not retry this run by itself: it was started through Enterprise Manager, "
+          "which counts as a manual start (automatic retries follow scheduled runs only).")
 
 
 # -- the exchanges of a start ----------------------------------------------------------------------------
@@ -103,6 +105,96 @@ def test_already_running_run_that_fails_is_a_failure_without_change(em, http, wa
     error = failure(em, warnings, VeeamEmJobFailedError, wait_for="completion")
     assert error.result["changed"] is False
     assert "Repository is full" in str(error)
+
+
+# -- automatic retries (VBR user guide, "Job Retry") --------------------------------------------------------
+JOINED_WILL_RETRY = ("This task did not start this run: if its schedule started it, Veeam Backup & Replication retries "
+                     "it up to %s, 10 minutes after each failure (the job's retry options), each retry a new session "
+                     "with is_retry true (a run started by hand is not retried); the guide's \"Automatic retries\" "
+                     "shows how to wait them out.")
+R1 = "c3c3c3c3-0000-4000-8000-000000000003"  # an automatic retry before the joined one
+R0 = "d4d4d4d4-0000-4000-8000-000000000004"  # the scheduled run that failed first
+
+
+def history(*sessions, limit):
+    url = em_xml.query_url("BackupJobSession", 'JobUid=="%s"' % em_xml.JOB_UID, sort_desc="CreationTime",
+                           page_size=limit)
+    return api_get(url).reply(200, em_xml.sessions_page(list(sessions)))
+
+
+def test_a_joined_run_that_fails_says_vbr_will_retry_it_by_the_jobs_retry_options(em, http, warnings):
+    http.expect(find_job(), newest_session(new_run()),
+                poll_session("Stopped", result="Failed", failure_message="Repository is full"))
+    error = failure(em, warnings, VeeamEmJobFailedError, wait_for="completion")
+    assert error.result["retry"] == dict(specified=True, times=3, timeout_minutes=10, will_retry=True)
+    assert error.result["changed"] is False
+    assert str(error).endswith("ended with result Failed. Repository is full. " + JOINED_WILL_RETRY % "3 more times")
+    assert http.methods.count("POST") == 1  # the logon only: waiting never starts anything
+
+
+def test_a_joined_run_of_a_job_with_retries_off_will_not_be_retried(em, http, warnings):
+    http.expect(find_job(schedule=em_xml.schedule_options(retry_specified=False)), newest_session(new_run()),
+                poll_session("Stopped", result="Failed", failure_message="Repository is full"))
+    error = failure(em, warnings, VeeamEmJobFailedError, wait_for="completion")
+    assert error.result["retry"] == dict(specified=False, times=3, timeout_minutes=10, will_retry=False)
+    assert str(error).endswith("Repository is full. The job's retry options are off (RetrySpecified false, "
+                               "RetryTimes 3): Veeam Backup & Replication will not retry this run.")
+
+
+def test_a_joined_retry_counts_the_retries_before_it_in_one_bounded_read(em, http, warnings):
+    http.expect(find_job(), newest_session(new_run(is_retry=True)),
+                poll_session("Stopped", result="Failed", failure_message="Repository is full", is_retry=True),
+                history(em_xml.job_session(NEW, state="Stopped", result="Failed", is_retry=True),
+                        em_xml.job_session(R1, state="Stopped", result="Failed", is_retry=True),
+                        em_xml.job_session(R0, state="Stopped", result="Failed"),
+                        old_run(), limit=4))
+    error = failure(em, warnings, VeeamEmJobFailedError, wait_for="completion")
+    assert error.result["retry"]["will_retry"] is True
+    assert str(error).endswith(JOINED_WILL_RETRY % "1 more time")
+
+
+def test_a_joined_last_retry_will_not_be_retried_again(em, http, warnings):
+    http.expect(find_job(schedule=em_xml.schedule_options(retry_times=2, retry_timeout=5)),
+                newest_session(new_run(is_retry=True)),
+                poll_session("Stopped", result="Failed", failure_message="Repository is full", is_retry=True),
+                history(em_xml.job_session(NEW, state="Stopped", result="Failed", is_retry=True),
+                        em_xml.job_session(R1, state="Stopped", result="Failed", is_retry=True),
+                        em_xml.job_session(R0, state="Stopped", result="Failed"), limit=3))
+    error = failure(em, warnings, VeeamEmJobFailedError, wait_for="completion")
+    assert error.result["retry"] == dict(specified=True, times=2, timeout_minutes=5, will_retry=False)
+    assert str(error).endswith("This run was retry 2 of 2 (the job's retry options): Veeam Backup & Replication "
+                               "will not retry it again.")
+
+
+def test_a_joined_retry_whose_history_cannot_be_read_still_reports_the_failure(em, http, warnings):
+    http.expect(find_job(), newest_session(new_run(is_retry=True)),
+                poll_session("Stopped", result="Failed", failure_message="Repository is full", is_retry=True),
+                api_get(em_xml.query_url("BackupJobSession", 'JobUid=="%s"' % em_xml.JOB_UID, sort_desc="CreationTime",
+                                         page_size=4)).reply(403, em_xml.error("Access denied", 403)))
+    error = failure(em, warnings, VeeamEmJobFailedError, wait_for="completion")
+    assert error.result["retry"] == dict(specified=True, times=3, timeout_minutes=10, will_retry=None)
+    assert "Repository is full. This run was itself an automatic retry" in str(error)
+
+
+def test_a_joined_run_that_succeeds_or_is_not_waited_for_has_no_retry_answer(em, http, warnings):
+    http.expect(find_job(), newest_session(new_run()), poll_session("Stopped"))
+    assert run(em, warnings, wait_for="completion")["retry"] is None
+    http.expect(find_job(), newest_session(new_run()))
+    assert run(em, warnings)["retry"] is None
+
+
+def test_a_joined_worker_of_an_immediate_copy_job_has_no_retry_options_to_tell(em, http, warnings):
+    # get_jobs_id.md examples 2 and 3: an immediate copy job's JobScheduleOptions hold ImmediateCopyMode only.
+    immediate = ('<JobScheduleOptions><ImmediateCopyMode><OptionsContinuous Enabled="true" /></ImmediateCopyMode>'
+                 "</JobScheduleOptions>")
+    http.expect(find_job(job_type="ImmediateBackupCopy", platform="CustomPlatform", schedule=immediate),
+                workers(worker(NEW)),
+                api_get(em_xml.session_href(NEW)).reply(200, em_xml.document(
+                    worker(NEW, state="Stopped", result="Failed", failure_message="Source is locked", ns=True))))
+    error = failure(em, warnings, VeeamEmJobFailedError, wait_for="completion")
+    assert error.result["retry"] == dict(specified=None, times=None, timeout_minutes=None, will_retry=None)
+    assert str(error).endswith("Source is locked. The job's schedule options hold no retry options, so whether Veeam "
+                               "Backup & Replication retries this run is not known.")
 
 
 def test_timeout_waiting_for_a_run_that_was_already_running_reports_no_change(em, http, warnings):
@@ -386,7 +478,9 @@ def test_failed_run_fails_with_changed_true_and_the_failure_message(em, http, wa
                 poll_session("Stopped", result="Failed", failure_message="Error: Insufficient space on repository"))
     error = failure(em, warnings, VeeamEmJobFailedError, wait_for="completion")
     assert str(error) == ("Job 'DB Backup' ran: session %s ended with result Failed. Error: Insufficient space on "
-                          "repository" % NEW_NAME)
+                          "repository. %s" % (NEW_NAME, MANUAL))
+    # A run this task started is a manual one: VBR does not retry it, whatever the job's retry options say.
+    assert error.result["retry"] == dict(specified=True, times=3, timeout_minutes=10, will_retry=False)
     assert error.result["changed"] is True
     assert error.result["session"]["result"] == "Failed"
     assert error.result["task"]["state"] == "Finished"
@@ -403,7 +497,7 @@ def test_a_failed_run_without_failure_message_reports_the_task_sessions_reasons(
                 api_get(em_xml.query_url("BackupTaskSession", 'JobSessionUid=="urn:veeam:BackupJobSession:%s"' % NEW))
                 .reply(200, em_xml.query_result([task_session], "BackupTaskSessions")))
     error = failure(em, warnings, VeeamEmJobFailedError, wait_for="completion")
-    assert str(error).endswith("ended with result Failed. sql01: Not enough free space on the repository")
+    assert str(error).endswith("ended with result Failed. sql01: Not enough free space on the repository. " + MANUAL)
     assert error.result["session"]["failure_message"] == "sql01: Not enough free space on the repository"
 
 
