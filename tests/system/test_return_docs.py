@@ -6,7 +6,6 @@ the keys of RV(other)") is checked against the keys documented there, so a refer
 
 from __future__ import annotations
 
-import ast
 import copy
 import json
 import os
@@ -24,12 +23,9 @@ ANSIBLE_KEYS = {"changed", "failed", "invocation", "warnings", "deprecations", "
 
 
 def return_doc(module):
-    with open(os.path.join(REPO_ROOT, "plugins", "modules", module + ".py")) as handle:
-        tree = ast.parse(handle.read())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "RETURN":
-            return yaml.safe_load(node.value.value)
-    raise AssertionError("no RETURN in %s" % module)
+    # The module's sidecar documentation file.
+    with open(os.path.join(REPO_ROOT, "plugins", "modules", module + ".yml")) as handle:
+        return yaml.safe_load(handle)["RETURN"]
 
 
 # RV(seedops.veeam_em.<module>#module:<path>) or RV(<path>) (this module), the path as in the docs: jobs[].last_session

@@ -107,6 +107,12 @@ def module_spec(monkeypatch, module):
     return captured
 
 
+def module_docs(module):
+    """DOCUMENTATION, EXAMPLES and RETURN of a module, from its sidecar file (plugins/modules/<name>.yml)."""
+    with open(module.__file__[:-len(".py")] + ".yml") as handle:
+        return yaml.safe_load(handle)
+
+
 def doc_options(text):
     return yaml.safe_load(text).get("options") or {}
 
@@ -116,7 +122,7 @@ FRAGMENT_PREFIX = "seedops.veeam_em."
 
 def documented_options(module):
     """The options a module documents: its own and those of the collection's doc fragments it extends."""
-    documentation = yaml.safe_load(module.DOCUMENTATION)
+    documentation = module_docs(module)["DOCUMENTATION"]
     options = {}
     for fragment in documentation.get("extends_documentation_fragment") or []:
         assert fragment.startswith(FRAGMENT_PREFIX), "only the collection's own fragments are expected: %s" % fragment

@@ -16,7 +16,8 @@ import importlib
 import os
 
 import pytest
-import yaml
+
+from ansible_collections.seedops.veeam_em.tests.unit.plugins.modules.module_harness import module_docs
 
 MODULES_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "plugins", "modules")
 MODULE_NAMES = sorted(name[:-3] for name in os.listdir(MODULES_DIR) if name.startswith("veeam_em_") and name.endswith(".py"))
@@ -28,7 +29,7 @@ REFERENCE_TEXT = {"job": "veeam_em_job_info#module:jobs", "session": "veeam_em_j
 
 def returns(name):
     module = importlib.import_module("ansible_collections.seedops.veeam_em.plugins.modules." + name)
-    return yaml.safe_load(module.RETURN) or {}
+    return module_docs(module)["RETURN"] or {}
 
 
 def entry(block, path):

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 from lxml import etree
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils._job_sessions import session_to_dict
@@ -15,12 +14,13 @@ from ansible_collections.seedops.veeam_em.plugins.modules import veeam_em_job_in
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils import em_calls, em_xml
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils.em_calls import api_get
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.modules.module_harness import (
+    module_docs,
     assert_options_match_documentation,
     run_module,
     type_problems,
 )
 
-RETURN = yaml.safe_load(module.RETURN)
+RETURN = module_docs(module)["RETURN"]
 JOB_RETURN = RETURN["jobs"]["contains"]
 REPLICA_GUID = "b04c217b-0538-4650-bec4-19deff4ea1ac"
 SESSION_GUID = "1f038a6b-7968-4052-be97-3ed6b7aaf6a3"

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 from lxml import etree
 
 from ansible_collections.seedops.veeam_em.plugins.module_utils._tasks import task_to_dict
@@ -14,12 +13,13 @@ from ansible_collections.seedops.veeam_em.plugins.modules import veeam_em_job_st
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils import em_calls, em_xml
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.module_utils.em_calls import api_get, api_post
 from ansible_collections.seedops.veeam_em.tests.unit.plugins.modules.module_harness import (
+    module_docs,
     assert_options_match_documentation,
     run_module,
     type_problems,
 )
 
-RETURN = yaml.safe_load(module.RETURN)
+RETURN = module_docs(module)["RETURN"]
 NEW = "a1a1a1a1-0000-4000-8000-000000000001"
 OLD = "b2b2b2b2-0000-4000-8000-000000000002"
 CONNECTION = dict(url=em_xml.EM, username=em_xml.USER, password=em_xml.PASSWORD)
