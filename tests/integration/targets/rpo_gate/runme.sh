@@ -13,48 +13,19 @@ set -eux
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-vars_file=$here/../../integration_config.yml
-if [[ ! -f $vars_file ]]; then
-    echo "ERROR: $vars_file is missing; run the target through make integration (scripts/with-simulator.sh)" >&2
-    exit 1
-fi
+# example_setup sets these (declared here for shellcheck, which does not read sourced files).
+vars_file='' playbook='' work_dir=''
+inventory=()
+# shellcheck source=../setup_em_simulator/files/example_runme.sh
+source "$here/../setup_em_simulator/files/example_runme.sh"
+example_setup "$here" rpo_gate.yml
 
-# The example playbook of the collection under test: in a collection root on ANSIBLE_COLLECTIONS_PATH (which
-# ansible-test sets to the tree it tests), else in the repository this target lies in (../../../../ from here).
-playbook=
-IFS=: read -r -a collection_roots <<<"${ANSIBLE_COLLECTIONS_PATH:-}"
-for root in "${collection_roots[@]}" "$here/../../../.."; do
-    for candidate in "$root/ansible_collections/seedops/veeam_em/examples/rpo_gate.yml" "$root/examples/rpo_gate.yml"; do
-        if [[ -f $candidate ]]; then
-            playbook=$candidate
-            break 2
-        fi
-    done
-done
-if [[ -z $playbook ]]; then
-    echo "ERROR: examples/rpo_gate.yml of seedops.veeam_em not found" \
-        "(ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-}, target at $here)" >&2
-    exit 1
-fi
-
-work_dir=${OUTPUT_DIR:-}
-if [[ -z $work_dir ]]; then
-    work_dir=$(mktemp -d)
-    trap 'rm -rf "$work_dir"' EXIT
-fi
 output_file=$work_dir/rpo-gate-stats.json
 rm -f "$output_file"
 
-export ANSIBLE_ROLES_PATH=$here/..
-export ANSIBLE_LOCALHOST_WARNING=false
-export ANSIBLE_INVENTORY_UNPARSED_WARNING=false
-
 # The example takes em_url, em_username, em_password and em_ca_path: the simulator's Portal User, by reference.
-connection='{"em_url": "{{ veeam_em_url }}", "em_username": "{{ veeam_em_portal_user }}",
-  "em_password": "{{ veeam_em_portal_password }}", "em_ca_path": "{{ veeam_em_ca_path }}"}'
+connection=$(example_connection portal_user)
 max_age=$(sed -n 's/^rpo_gate_max_age: *//p' "$here/vars.yml")
-
-inventory=(-i "${INVENTORY_PATH:-localhost,}")
 
 cd "$here"
 
