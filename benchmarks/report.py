@@ -506,8 +506,7 @@ class Report(object):
                       "session", tasks_extra <= 1,
                       "+%d request(s) for %d sessions" % (tasks_extra, s["sessions_per_job"]), 7)
             last = large["rows"][3]
-            # The module's own cost: its wall time here is mostly the simulator's, which scans every session of the
-            # history for each page it answers.
+            # The module's own cost: its wall time also holds the simulator's answers, about 100 pages here.
             self.goal("session_info, every job's last 24 h at %s jobs: under 5 s of module CPU and 150 MB"
                       % thousands(large["jobs"]), last["cpu"] < 5 and last["rss"] < 150,
                       "%.2f s CPU, %.0f MB (%.2f s wall)" % (last["cpu"], last["rss"], last["wall"]), 7)
@@ -515,8 +514,7 @@ class Report(object):
                  "follow the matching sessions, in pages of 100, and not the size of the history: the same for "
                  "%s as for %s sessions. `include_tasks` adds one `BackupTaskSession` query per page of sessions. "
                  "\"Every job's last 24 h\" matches about one session per job, so its requests and memory grow "
-                 "with the number of jobs (a page per 100 sessions). Its module time is mostly the simulator's: it scans the "
-                 "whole history for every page it answers (the module's own CPU time is in the table)."
+                 "with the number of jobs (a page per 100 sessions)."
                  % tuple(thousands(size["sessions"]) for size in (s["sizes"][-1], s["sizes"][0])))
         self.add()
         self.add(commands(["%s   # %s" % (row["command"], row["label"]) for row in s["sizes"][-1]["rows"]]))
