@@ -72,7 +72,10 @@ MIN_PARTS = {
 EXTRA_EXPLAINED = {
     ("job_start", "session read"): "The job's newest session is read once before the start, so that a job that is "
                                    "already running is reported (changed=false) instead of being started again "
-                                   "(EM's answer to starting a running job is undocumented).",
+                                   "(EM's answer to starting a running job is undocumented); and while the start "
+                                   "task rests in OperationFinished with a successful result, each poll also looks "
+                                   "for the job's new run, since a task may stay there (post_jobs_id_actionsync.md): "
+                                   "the start counts as confirmed once the run shows.",
 }
 
 
