@@ -129,11 +129,11 @@ CAPTURE ?= tests/fixtures/captures
 # The steps of `make test`, in order; it stops at the first failure.  matrix: sanity, units and integration
 # on every leg (CORES).
 TEST_STEPS := venv matrix integration-lag system conformance changelog-lint docs-lint docs lint build ee
-# The targets that wait, act or read sessions, under EM's collection lag (profile "lag", a collection every 5 s):
-# the action modules, session and job reads, and the example playbooks; about 8 minutes on 2 cores. The
-# backup server, repository and restore point reads do not depend on collection and are left out.
+# Every integration target again under EM's collection lag (profile "lag", a collection every 5 s); about 10 minutes
+# on 2 cores.
 LAG_TARGETS ?= veeam_em_job_start veeam_em_job_stop veeam_em_job_retry veeam_em_job_schedule veeam_em_vm_backup \
-	veeam_em_job_info veeam_em_session_info maintenance_window rpo_gate night_report
+	veeam_em_job_info veeam_em_session_info veeam_em_restore_point_info veeam_em_backup_server_info \
+	veeam_em_repository_info maintenance_window rpo_gate night_report
 
 .PHONY: help venv core-venv collection-link ansible-test-tree get-pip sanity units system integration matrix \
 	locked-sanity locked-units locked-integration integration-lag \
@@ -147,7 +147,7 @@ help:
 	@echo 'make get-pip          write the get-pip stand-in that ansible-test of CORE needs (kept when present)'
 	@echo 'make sanity           ansible-test sanity --venv on the whole tree, leg CORE   (SANITY_ARGS=...)'
 	@echo 'make units            ansible-test units --venv, leg CORE                      (UNITS_ARGS=...)'
-	@echo 'make integration-lag  make integration under the simulator profile lag (LAG_TARGETS: action, session and example targets), part of make test'
+	@echo 'make integration-lag  make integration under the simulator profile lag (LAG_TARGETS: every target), part of make test'
 	@echo 'make system           pytest tests/system with coverage of plugins/module_utils (PYTEST_ARGS=...)'
 	@echo 'make integration      ansible-test integration --local against the EM simulator, leg CORE (INTEGRATION_ARGS=..., SIM_PROFILE=vbr13|lag|classic)'
 	@echo '                      leg CORE: ansible-core $(CORE) ($(CORE_VERSION)) on Python $(CORE_PY) by default;'

@@ -301,3 +301,21 @@ def test_completion_finds_the_run_even_when_em_shows_its_session_late(sim, relat
     assert result["session"]["result"] == "Success"
     assert before is not None and result["session"]["uid"] != before.uid
     assert sim.counters()["starts_by_job"]["DB Backup"] == 1 and sim.counters()["live_sessions"] == 0
+
+
+def test_a_failed_run_with_a_null_failure_message_reports_the_task_sessions_reason(sim):
+    # Captured v12 sessions carry no FailureMessage on Failed runs (issue 12); the reason is in the task sessions.
+    sim.configure(task_running_s=0.2, task_collect_s=0.2, session_starting_s=0.2, session_failure_message=False)
+    sim.set_job("Legacy App Backup", duration_s=1)
+    wait = _waiter.WaitOptions(wait_for="completion", timeout=60, poll_interval=1.0)
+    with open_session(sim) as em:
+        with pytest.raises(_errors.VeeamEmError) as caught:
+            _job_start.JobStart(em, _job_selector.JobSelector(name="Legacy App Backup", kinds=["vm"]), wait,
+                                _clock.now()).run()
+    assert "Failed" in str(caught.value)
+    assert "The RPC server is unavailable" in str(caught.value)  # the task session's Reason (legacy01)
+    session = caught.value.result["session"]
+    assert (session["state"], session["result"]) == ("Stopped", "Failed")
+    # Built by the client from the task sessions: "<object>: <reason>" (EM sent an empty FailureMessage).
+    assert session["failure_message"].startswith("legacy01: Error: Failed to connect to host legacy01.tech.local")
+    assert sim.counters()["live_sessions"] == 0
